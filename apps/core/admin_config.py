@@ -1,0 +1,5 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class CampusAdminConfig(AdminConfig):
+    default_site = "apps.accounts.admin_site.SecurityChiefAdminSite"

@@ -1,0 +1,117 @@
+"""One register view for every register: filters, pages, htmx partial reload, CSV export.
+
+A register subclasses RegisterListView with a selector (user → queryset), a FilterSet (the API
+uses the same one) and the columns to show.
+"""
+
+import csv
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(obj, column: str):
+    value = obj
+    for part in column.split("__"):
+        display = getattr(value, f"get_{part}_display", None)
+        value = display() if callable(display) else getattr(value, part, "")
+        if value is None:
+            return ""
+    if hasattr(value, "isoformat"):
+        value = timezone.localtime(value) if getattr(value, "tzinfo", None) else value
+        return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "hour") else str(value)
+    return value
+
+
+class RegisterListView(LoginRequiredMixin):
+    selector: Callable[..., QuerySet]
+    filterset_class = None
+    columns: tuple[str, ...] = ()
+    title = ""
+    template_name = "core/register.html"
+    row_template = "core/register_rows.html"
+    paginate_by = 50
+    csv_filename = "register.csv"
+    allowed_roles: tuple[str, ...] | None = None  # None: every signed-in user
+
+    @classmethod
+    def as_view(cls):
+        def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            self = cls()
+            self.request = request
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if cls.allowed_roles is not None and not request.user.has_any_role(*cls.allowed_roles):
+                raise PermissionDenied
+            return self.get(request, *args, **kwargs)
+
+        return view
+
+    def column_headers(self) -> list[str]:
+        model = self.get_queryset().model
+        headers = []
+        for column in self.columns:
+            field = model._meta.get_field(column.split("__")[0])
+            headers.append(getattr(field, "verbose_name", column))
+        return headers
+
+    def get_queryset(self) -> QuerySet:
+        return type(self).selector(user=self.request.user)
+
+    def rows(self, objects: Iterable) -> list[tuple]:
+        return [(obj, [_cell(obj, c) for c in self.columns]) for obj in objects]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        queryset = self.get_queryset()
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(
+                request.GET or None, queryset=queryset, request=request
+            )
+            queryset = (
+                filterset.qs
+                if filterset.is_bound and filterset.is_valid()
+                else (queryset if not filterset.is_bound else queryset.none())
+            )
+        if request.GET.get("format") == "csv":
+            return self.csv_response(queryset)
+        page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "title": self.title,
+            "filterset": filterset,
+            "page": page,
+            "rows": self.rows(page.object_list),
+            "headers": self.column_headers(),
+            "query": query.urlencode(),
+            "row_template": self.row_template,
+        }
+        template = self.row_template if request.headers.get("HX-Request") else self.template_name
+        return render(request, template, context)
+
+    def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"  # BOM: Excel opens the Chinese text as UTF-8
+            yield writer.writerow([str(h) for h in self.column_headers()])
+            for obj in queryset.iterator(chunk_size=1000):
+                yield writer.writerow([_cell(obj, c) for c in self.columns])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
+        return response

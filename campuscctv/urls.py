@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from django.views.static import serve
+
+from apps.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home_view, name="home"),
+    path("healthz", core_views.healthz_view, name="healthz"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("audit/", include("apps.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("campuscctv.api_urls")),
+]
+# Snapshots are evidence: only signed-in users get them.
+urlpatterns.append(
+    path("media/<path:path>", login_required(serve), {"document_root": settings.MEDIA_ROOT})
+)
+
+handler403 = "apps.audit.views.permission_denied_view"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Install everything campuscctv needs on Debian/Ubuntu (idempotent, quick when nothing changed):
+# system packages, the Python venv (.venv), front-end assets (npm → node_modules, served by
+# Django), compiled translations. Run as root or with sudo available for the apt step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# fonts-noto-cjk: Chinese PDFs; ffmpeg: ffprobe and the ONVIF test camera's encoder;
+# gstreamer + python3-gi: the RTSP test cameras; chromium: browser tests; gettext: translations.
+APT_PACKAGES=(
+  python3 python3-venv python3-dev build-essential git curl
+  redis-server fonts-noto-cjk gettext ffmpeg poppler-utils
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libffi-dev
+  gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
+  chromium
+)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "==> apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv with $PYTHON"
+  "$PYTHON" -m venv .venv
+fi
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  echo "==> pip install"
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[test]'
+  # ipycam (the virtual ONVIF test camera) asks for opencv-python, which must not share a venv
+  # with opencv-python-headless: install it without its dependencies.
+  .venv/bin/pip install -q --no-deps ipycam==1.3.0
+  if .venv/bin/pip show -q opencv-python >/dev/null 2>&1; then
+    .venv/bin/pip uninstall -y -q opencv-python
+    .venv/bin/pip install -q --force-reinstall --no-deps opencv-python-headless==5.0.0.93
+  fi
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci (Bootstrap, Bootstrap Icons, htmx)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "==> compilemessages"
+DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+echo "==> installed"

@@ -1,0 +1,40 @@
+"""Role users and shared fixtures. Objects come from tests/factories.py."""
+
+import pytest
+
+from tests.factories import UserFactory
+
+
+def _role_user(role: str, **kwargs):
+    return UserFactory(roles=[role], **kwargs)
+
+
+@pytest.fixture
+def duty_operator(db):
+    return _role_user("duty_operator", username="operator1")
+
+
+@pytest.fixture
+def security_staff(db):
+    return _role_user("security_staff", username="staff1")
+
+
+@pytest.fixture
+def security_chief(db):
+    return _role_user("security_chief", username="chief1")
+
+
+@pytest.fixture
+def vendor_engineer(db):
+    return _role_user("vendor_engineer", username="vendor1", department__kind="maintenance_vendor")
+
+
+@pytest.fixture
+def auditor(db):
+    return _role_user("auditor", username="auditor1")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_witness(settings, tmp_path):
+    # Each test's chain starts empty (rolled back), so its witnessed head starts empty too.
+    settings.AUDIT_WITNESS_PATH = str(tmp_path / "audit-witness.json")

@@ -1,0 +1,217 @@
+"""RTSP camera peer for the probe tests and the patrol benchmark (M-2.1).
+
+Run with Debian's ``/usr/bin/python3`` (it has ``gi``; the project's venv does not):
+
+    /usr/bin/python3 tests/peers/rtsp_server.py [--port 0] [--user U --password P]
+    /usr/bin/python3 tests/peers/rtsp_server.py --bench 1000
+
+Two GStreamer RTSP servers bound to 127.0.0.1 in one process:
+
+* the open server (no auth at all) with one mount per camera condition:
+  /normal   ball + time overlay moving over a detailed background (a healthy camera)
+  /moved    the same ball + time overlay over a different background (camera turned, M-4.1a)
+  /black    black picture           /snow     television snow
+  /frozen   static SMPTE bars       /white    100 % white (overexposed)
+  /stall    like /normal, then stops sending after --stall-after seconds while the
+            session stays open (a stream that stops mid-read)
+  /ended    like /normal, then ends (EOS) after --stall-after seconds
+* two protected servers, each with /protected (the /normal scene), one behind Digest and
+  one behind Basic auth. They have no default (anonymous) token: with one, GStreamer
+  answers 404 instead of 401. Their ports are chosen freely.
+
+``--bench N`` serves /cam/1 ... /cam/N on the open server instead, all sharing ONE
+pipeline and encoder (a constant media key), so the benchmark measures the prober, not
+the peer. When all servers listen it prints ``READY <port> <digest_port> <basic_port>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+
+def _encoder(fps: int) -> str:
+    # A key frame every half second so a client joining a shared stream decodes soon.
+    return (
+        f"videoconvert ! video/x-raw,format=I420 ! x264enc tune=zerolatency "
+        f"speed-preset=ultrafast bitrate=400 key-int-max={max(1, fps // 2)} "
+        f"! rtph264pay name=pay0 pt=96 config-interval=1"
+    )
+
+
+def _raw(width: int, height: int, fps: int, fmt: str = "") -> str:
+    fmt = f",format={fmt}" if fmt else ""
+    return f"video/x-raw{fmt},width={width},height={height},framerate={fps}/1"
+
+
+def _scene(background: str, width: int, height: int, fps: int) -> str:
+    """A moving ball and an on-screen clock over a static, detailed background.
+
+    Both follow the wall clock, like a camera's OSD, so every session shows a different
+    picture of the same scene (a reference snapshot never equals a later frame).
+    """
+    return (
+        f"compositor name=mix background=black ! {_raw(width, height, fps)} "
+        f'! clockoverlay time-format="%Y-%m-%d %H:%M:%S" font-desc="Sans 10" '
+        f"! {_encoder(fps)} "
+        f"videotestsrc is-live=true pattern={background} ! {_raw(width, height, fps, 'AYUV')} "
+        f"! mix.sink_0 "
+        f"videotestsrc is-live=true pattern=ball animation-mode=wall-time "
+        f"background-color=0 "
+        f"! {_raw(width, height, fps, 'AYUV')} ! mix.sink_1"
+    )
+
+
+def _plain(pattern: str, width: int, height: int, fps: int) -> str:
+    return f"videotestsrc is-live=true pattern={pattern} ! {_raw(width, height, fps)} ! " + (
+        _encoder(fps)
+    )
+
+
+NORMAL_BACKGROUND = "pinwheel"
+MOVED_BACKGROUND = "checkers-8"
+
+
+def _launch(spec: str) -> str:
+    return f"( {spec} )"
+
+
+class SharedFactory(GstRtspServer.RTSPMediaFactory):
+    """One media (pipeline + encoder) for every mount it is added to."""
+
+    def do_gen_key(self, url):  # noqa: N802 - GObject virtual method name
+        return "bench"
+
+
+class StallingFactory(GstRtspServer.RTSPMediaFactory):
+    """A per-client pipeline that stops producing (stall) or ends (EOS) after a delay."""
+
+    def __init__(self, after_s: float, mode: str):
+        super().__init__()
+        self.after_s = after_s
+        self.mode = mode
+
+    def do_configure(self, media):  # noqa: N802
+        GstRtspServer.RTSPMediaFactory.do_configure(self, media)
+        pay = media.get_element().get_by_name("pay0")
+        state = {"first": None}
+
+        def on_buffer(pad, info):
+            now = time.monotonic()
+            if state["first"] is None:
+                state["first"] = now
+            if now - state["first"] < self.after_s:
+                return Gst.PadProbeReturn.OK
+            if self.mode == "eos":
+                pad.remove_probe(info.id)
+                GLib.idle_add(lambda: media.get_element().send_event(Gst.Event.new_eos()) and False)
+                return Gst.PadProbeReturn.DROP
+            # Keep the RTSP session open but send nothing: a camera whose encoder hung.
+            return Gst.PadProbeReturn.DROP
+
+        pay.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+
+
+def _factory(launch: str, *, shared: bool, factory: GstRtspServer.RTSPMediaFactory | None = None):
+    factory = factory or GstRtspServer.RTSPMediaFactory()
+    factory.set_launch(_launch(launch))
+    factory.set_shared(shared)
+    return factory
+
+
+def _server(port: int) -> GstRtspServer.RTSPServer:
+    server = GstRtspServer.RTSPServer()
+    server.set_address("127.0.0.1")
+    server.set_service(str(port))
+    # Many probes connect at once during the benchmark.
+    server.set_backlog(1024)
+    return server
+
+
+def build_open_server(args: argparse.Namespace) -> GstRtspServer.RTSPServer:
+    w, h, fps = args.width, args.height, args.fps
+    server = _server(args.port)
+    mounts = server.get_mount_points()
+    if args.bench:
+        shared = _factory(
+            _scene(NORMAL_BACKGROUND, w, h, fps), shared=True, factory=SharedFactory()
+        )
+        for i in range(1, args.bench + 1):
+            mounts.add_factory(f"/cam/{i}", shared)
+        return server
+    plain = {"black": "black", "snow": "snow", "frozen": "smpte100", "white": "white"}
+    for mount, pattern in plain.items():
+        mounts.add_factory(f"/{mount}", _factory(_plain(pattern, w, h, fps), shared=True))
+    mounts.add_factory("/normal", _factory(_scene(NORMAL_BACKGROUND, w, h, fps), shared=True))
+    mounts.add_factory("/moved", _factory(_scene(MOVED_BACKGROUND, w, h, fps), shared=True))
+    for mount, mode in (("stall", "stall"), ("ended", "eos")):
+        factory = StallingFactory(args.stall_after, mode)
+        mounts.add_factory(
+            f"/{mount}",
+            _factory(_scene(NORMAL_BACKGROUND, w, h, fps), shared=False, factory=factory),
+        )
+    return server
+
+
+def build_protected_server(args: argparse.Namespace, method: str) -> GstRtspServer.RTSPServer:
+    """/protected behind one auth method (GObject takes one method per server, not a set)."""
+    server = _server(0)
+    auth = GstRtspServer.RTSPAuth()
+    token = GstRtspServer.RTSPToken()
+    token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "camera-user")
+    if method == "digest":
+        auth.add_digest(args.user, args.password, token)
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+    else:
+        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.user, args.password), token)
+        auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
+    server.set_auth(auth)  # no default token on purpose: anonymous clients get 401
+
+    factory = _factory(_scene(NORMAL_BACKGROUND, args.width, args.height, args.fps), shared=True)
+    role = Gst.Structure.new_from_string(
+        "camera-user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
+    )
+    factory.add_role_from_structure(role)
+    server.get_mount_points().add_factory("/protected", factory)
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=0, help="open server port (0: any free)")
+    parser.add_argument("--user", default="operator")
+    parser.add_argument("--password", default="s3cret-Pa55")
+    parser.add_argument("--width", type=int, default=320)
+    parser.add_argument("--height", type=int, default=240)
+    parser.add_argument("--fps", type=int, default=10)
+    parser.add_argument("--stall-after", type=float, default=2.0, help="seconds, /stall and /ended")
+    parser.add_argument("--bench", type=int, default=0, metavar="N", help="N shared mounts /cam/i")
+    args = parser.parse_args(argv)
+
+    Gst.init(None)
+    loop = GLib.MainLoop()
+    open_server = build_open_server(args)
+    servers = [open_server] + [build_protected_server(args, m) for m in ("digest", "basic")]
+    for server in servers:
+        if server.attach(None) == 0:
+            print(f"cannot listen on 127.0.0.1:{server.get_service()}", file=sys.stderr)
+            return 1
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signum, lambda *_: loop.quit() or False)
+    print("READY " + " ".join(str(server.get_bound_port()) for server in servers), flush=True)
+    loop.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
