@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.response import Response
@@ -35,6 +36,7 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Department.objects.none()  # for the schema; requests use the selector
     serializer_class = DepartmentSerializer
     permission_classes = [IsAuthenticatedUser]
     filterset_fields = ["kind"]
@@ -44,6 +46,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = User.objects.none()
     serializer_class = UserSerializer
     permission_classes = [role_permission("security_chief")]
     filterset_fields = ["department", "is_active"]
@@ -52,6 +55,7 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.user_list(user=self.request.user)
 
 
+@extend_schema(responses=UserSerializer)
 @api_view(["GET"])
 @permission_classes([IsAuthenticatedUser])
 def me_view(request):

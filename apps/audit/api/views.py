@@ -29,6 +29,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     """The audit chain, read-only, for auditors and the security chief (M-4.2)."""
 
+    queryset = AuditEvent.objects.none()  # for the schema; requests use the selector
     serializer_class = AuditEventSerializer
     permission_classes = [role_permission(*selectors.AUDIT_READER_ROLES)]
     filterset_class = AuditEventFilterSet
