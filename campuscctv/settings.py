@@ -264,3 +264,13 @@ LOGGING = {
 
 # Head of the audit chain, witnessed outside the database (apps.audit.witness).
 AUDIT_WITNESS_PATH = env("AUDIT_WITNESS_PATH", default=str(DATA_DIR / "audit-witness.json"))
+
+# A vendor engineer's work order covers scene changes of that camera for this many hours (M-4.1a).
+CAMERA_WORK_ORDER_HOURS = env.int("CAMERA_WORK_ORDER_HOURS", default=72)
+
+# --- Daily patrol (M-2.1)
+PATROL_DAILY_AT = env("PATROL_DAILY_AT", default="06:00")  # local time of the scheduled run
+PATROL_CONCURRENCY = env.int("PATROL_CONCURRENCY", default=48)  # probes in flight per process
+PATROL_CHUNK_SIZE = env.int("PATROL_CHUNK_SIZE", default=250)  # cameras per Celery task
+PATROL_RETRIES = env.int("PATROL_RETRIES", default=1)  # extra tries of a connection failure
+PATROL_RETRY_BACKOFF_SECONDS = env.float("PATROL_RETRY_BACKOFF_SECONDS", default=2.0)

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", core_views.healthz_view, name="healthz"),
     path("accounts/", include("apps.accounts.urls")),
     path("audit/", include("apps.audit.urls")),
+    path("cameras/", include("apps.cameras.urls")),
+    path("patrol/", include("apps.patrol.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One login page for everyone (lockout, two-factor); the admin's own form is not used.
     path("admin/login/", lambda request: redirect_to_login(request.GET.get("next", "/admin/"))),

@@ -71,6 +71,10 @@ class RegisterListView(LoginRequiredMixin):
     def get_queryset(self) -> QuerySet:
         return type(self).selector(user=self.request.user)
 
+    def extra_context(self) -> dict:
+        """What a register's page shows besides the table (forms, counts)."""
+        return {}
+
     def rows(self, objects: Iterable) -> list[tuple]:
         return [(obj, [_cell(obj, c) for c in self.columns]) for obj in objects]
 
@@ -99,6 +103,7 @@ class RegisterListView(LoginRequiredMixin):
             "headers": self.column_headers(),
             "query": query.urlencode(),
             "row_template": self.row_template,
+            **self.extra_context(),
         }
         template = self.row_template if request.headers.get("HX-Request") else self.template_name
         return render(request, template, context)

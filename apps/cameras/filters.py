@@ -1,0 +1,26 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Camera, Site
+
+
+class CameraFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    site = django_filters.ModelChoiceFilter(
+        field_name="location__site", queryset=Site.objects.all(), label=_("site")
+    )
+    health = django_filters.ChoiceFilter(choices=Camera.Health.choices, label=_("health"))
+    status = django_filters.ChoiceFilter(choices=Camera.Status.choices, label=_("status"))
+
+    class Meta:
+        model = Camera
+        fields = ["q", "site", "health", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(name__icontains=value)
+            | Q(location__building__icontains=value)
+            | Q(location__area__icontains=value)
+        )

@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Camera, Location, Recorder
+
+SETTING_FORM_FIELDS = [
+    "code",
+    "name",
+    "location",
+    "recorder",
+    "channel",
+    "onvif_host",
+    "onvif_port",
+    "rtsp_main_uri",
+    "rtsp_sub_uri",
+    "manufacturer",
+    "model",
+    "firmware",
+    "serial_number",
+    "commissioned_on",
+    "filed_on",
+    "status",
+    "diagnosis_overrides",
+]
+
+
+class WorkOrderField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("work order"),
+            max_length=64,
+            help_text=_("Reference of the work order this change is made under."),
+            **kwargs,
+        )
+
+
+class CameraForm(forms.ModelForm):
+    """A vendor engineer's change of camera settings (M-1.3); credentials are separate."""
+
+    work_order = WorkOrderField()
+
+    class Meta:
+        model = Camera
+        fields = SETTING_FORM_FIELDS
+        widgets = {
+            "commissioned_on": forms.DateInput(attrs={"type": "date"}),
+            "filed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.select_related("site")
+        self.fields["recorder"].queryset = Recorder.objects.all()
+        self.fields["diagnosis_overrides"].required = False
+
+
+class CameraOnboardForm(forms.Form):
+    """Register a camera by ONVIF (device information and streams read from it) or by RTSP."""
+
+    code = forms.CharField(label=_("code"), max_length=32)
+    name = forms.CharField(label=_("name"), max_length=120)
+    location = forms.ModelChoiceField(Location.objects.select_related("site"), label=_("location"))
+    recorder = forms.ModelChoiceField(Recorder.objects.all(), label=_("recorder"), required=False)
+    channel = forms.IntegerField(label=_("channel"), required=False, min_value=1)
+    onvif_host = forms.CharField(label=_("ONVIF host"), required=False, max_length=255)
+    onvif_port = forms.IntegerField(
+        label=_("ONVIF port"), required=False, min_value=1, max_value=65535, initial=80
+    )
+    rtsp_uri = forms.CharField(
+        label=_("RTSP URI"),
+        required=False,
+        max_length=500,
+        help_text=_("Without user and password: enter them below."),
+    )
+    username = forms.CharField(label=_("device user"), required=False, max_length=120)
+    password = forms.CharField(
+        label=_("device password"), required=False, widget=forms.PasswordInput(render_value=False)
+    )
+    commissioned_on = forms.DateField(
+        label=_("commissioned on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    work_order = WorkOrderField()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("onvif_host") and not data.get("rtsp_uri"):
+            raise forms.ValidationError(_("Give an ONVIF host or an RTSP URI."))
+        uri = data.get("rtsp_uri") or ""
+        if uri and not uri.startswith(("rtsp://", "rtsps://")):
+            self.add_error("rtsp_uri", _("An RTSP URI starts with rtsp://"))
+        if "@" in uri.split("//", 1)[-1].split("/", 1)[0]:
+            self.add_error("rtsp_uri", _("Put the user and password in their own fields."))
+        return data
+
+
+class CredentialsForm(forms.Form):
+    username = forms.CharField(label=_("device user"), max_length=120)
+    password = forms.CharField(
+        label=_("device password"), widget=forms.PasswordInput(render_value=False)
+    )
+    work_order = WorkOrderField()
+
+
+class CameraImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+    work_order = WorkOrderField()

@@ -1,0 +1,87 @@
+"""Onboarding a camera: probe it first, then register what it says about itself.
+
+By ONVIF: device information (manufacturer, model, firmware, serial), the stream URI and the
+camera clock come from the device. By RTSP: the stream is opened and decoded. Either way the
+first good frame becomes the reference snapshot that scene changes are judged against.
+"""
+
+from dataclasses import replace
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.core.exceptions import RuleViolation
+
+from . import probe
+from .diagnosis import DiagnosisThresholds
+from .models import Camera
+from .services import camera_create, camera_reference_set
+
+
+def camera_onboard(
+    *,
+    by: User,
+    code: str,
+    name: str,
+    location,
+    work_order: str,
+    recorder=None,
+    channel: int | None = None,
+    onvif_host: str = "",
+    onvif_port: int | None = None,
+    rtsp_uri: str = "",
+    username: str = "",
+    password: str = "",
+    commissioned_on=None,
+) -> Camera:
+    if onvif_host:
+        target = probe.ProbeTarget(
+            scheme="onvif",
+            host=onvif_host,
+            port=onvif_port or 80,
+            username=username,
+            password=password,
+        )
+    else:
+        try:
+            target = replace(probe.parse_target(rtsp_uri), username=username, password=password)
+        except ValueError as exc:
+            raise RuleViolation(str(exc)) from exc
+    result = probe.probe_camera(target, thresholds=DiagnosisThresholds())
+    if result.verdict == "unknown" or result.failing_layer in ("tcp", "onvif", "rtsp"):
+        raise RuleViolation(
+            _("The camera did not answer as expected (%(layer)s): %(reason)s")
+            % {
+                "layer": result.failing_layer or "?",
+                "reason": probe.scrub_credentials(result.reason, secrets_=target.secrets),
+            }
+        )
+    device = result.device
+    stream_uri = probe.scrub_credentials(result.stream_uri or rtsp_uri)
+    with transaction.atomic():
+        camera = camera_create(
+            by=by,
+            work_order=work_order,
+            code=code,
+            name=name,
+            location=location,
+            recorder=recorder,
+            channel=channel,
+            onvif_host=onvif_host,
+            onvif_port=onvif_port,
+            rtsp_main_uri="" if onvif_host else stream_uri,
+            rtsp_sub_uri=stream_uri if onvif_host else "",
+            credential_username=username,
+            credential_password=password,
+            manufacturer=device.get("manufacturer", "")[:120],
+            model=device.get("model", "")[:120],
+            firmware=device.get("firmware", "")[:120],
+            serial_number=device.get("serial_number", device.get("serial", ""))[:120],
+            commissioned_on=commissioned_on,
+        )
+        if result.snapshot_jpeg and result.verdict != "fault":
+            camera_reference_set(
+                camera=camera, by=by, jpeg=result.snapshot_jpeg, work_order=work_order
+            )
+    return camera

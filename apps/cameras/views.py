@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.core.exceptions import RuleViolation
+from apps.core.registers import RegisterListView
+
+from . import selectors, services
+from .filters import CameraFilterSet
+from .forms import CameraForm, CameraImportForm, CameraOnboardForm, CredentialsForm
+from .imports import COLUMNS, cameras_import
+from .onboarding import camera_onboard
+
+
+class CameraRegisterView(RegisterListView):
+    """The campus overview: counts per health and every camera with its thumbnail."""
+
+    selector = staticmethod(selectors.camera_list)
+    filterset_class = CameraFilterSet
+    columns = ("code", "name", "location", "health", "status", "last_checked_at", "down_since")
+    title = gettext_lazy("Cameras")
+    template_name = "cameras/camera_list.html"
+    row_template = "cameras/_camera_rows.html"
+    allowed_roles = selectors.VIEW_ROLES
+    csv_filename = "cameras.csv"
+    paginate_by = 48
+
+    def extra_context(self) -> dict:
+        return {
+            "counts": selectors.camera_status_counts(user=self.request.user),
+            "may_register": selectors.camera_may_register(user=self.request.user),
+        }
+
+
+@login_required
+def camera_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = selectors.camera_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "cameras/camera_detail.html",
+        {
+            "camera": camera,
+            "actions": selectors.camera_actions(user=request.user, camera=camera),
+        },
+    )
+
+
+@login_required
+def camera_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = selectors.camera_get(user=request.user, pk=pk)
+    if "change" not in selectors.camera_actions(user=request.user, camera=camera):
+        raise PermissionDenied  # M-1.3: only vendor engineers change settings
+    form = CameraForm(request.POST or None, instance=camera)
+    if form.is_valid():
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "work_order"
+        }
+        camera.refresh_from_db()  # the form changed the instance; the service compares
+        try:
+            services.camera_update(
+                camera=camera,
+                by=request.user,
+                work_order=form.cleaned_data["work_order"],
+                **changes,
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Camera settings changed; the change is recorded."))
+            return redirect(camera)
+    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera})
+
+
+@login_required
+def camera_credentials_view(request: HttpRequest, pk: int) -> HttpResponse:
+    camera = selectors.camera_get(user=request.user, pk=pk)
+    if "credentials" not in selectors.camera_actions(user=request.user, camera=camera):
+        raise PermissionDenied
+    form = CredentialsForm(request.POST or None)
+    if form.is_valid():
+        try:
+            services.camera_credentials_replace(camera=camera, by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Credentials replaced."))
+            return redirect(camera)
+    return render(
+        request,
+        "cameras/camera_form.html",
+        {"form": form, "camera": camera, "title": _("Replace credentials")},
+    )
+
+
+@login_required
+def camera_onboard_view(request: HttpRequest) -> HttpResponse:
+    if not selectors.camera_may_register(user=request.user):
+        raise PermissionDenied
+    form = CameraOnboardForm(request.POST or None)
+    if form.is_valid():
+        try:
+            camera = camera_onboard(by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Camera %(code)s registered.") % {"code": camera.code})
+            return redirect(camera)
+    return render(
+        request, "cameras/camera_form.html", {"form": form, "title": _("Register a camera")}
+    )
+
+
+@login_required
+def camera_import_view(request: HttpRequest) -> HttpResponse:
+    if not selectors.camera_may_register(user=request.user):
+        raise PermissionDenied
+    form = CameraImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = cameras_import(
+                by=request.user,
+                name=upload.name,
+                content=upload.read(),
+                work_order=form.cleaned_data["work_order"],
+            )
+        except RuleViolation as exc:
+            form.add_error("file", exc.message)
+        else:
+            if report.ok:
+                messages.success(request, _("%(n)d cameras imported.") % {"n": report.created})
+                return redirect("camera_list")
+    return render(
+        request, "cameras/camera_import.html", {"form": form, "report": report, "columns": COLUMNS}
+    )

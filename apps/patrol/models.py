@@ -1,0 +1,193 @@
+"""The daily patrol (每日巡检, M-2.1): runs, one check per run × camera, fault records."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from apps.cameras.models import Camera, DownEpisode, Site
+
+
+class PatrolRun(models.Model):
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Daily schedule")
+        MANUAL = "manual", _("Started by an operator")
+        COMMAND = "command", _("Command line")
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Running")
+        FINISHED = "finished", _("Finished, awaiting review")
+        SIGNED = "signed", _("Countersigned")
+
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("site"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    camera = models.ForeignKey(
+        Camera,
+        verbose_name=_("camera"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.RUNNING
+    )
+    active_cameras = models.PositiveIntegerField(_("active cameras"), default=0)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("countersigned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
+    sign_note = models.TextField(_("countersignature note"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("patrol run")
+        verbose_name_plural = _("patrol runs")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patrol_run_detail", args=[self.pk])
+
+
+class PatrolCheck(models.Model):
+    """One camera's check in one run. Unique per run × camera: a task delivered twice finds
+    the row already done and returns."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DONE = "done", _("Checked")
+        NOT_CHECKED = "not_checked", _("Not checked")
+
+    class Verdict(models.TextChoices):
+        OK = "ok", _("Normal")
+        DEGRADED = "degraded", _("Degraded")
+        FAULT = "fault", _("Fault")
+        UNKNOWN = "unknown", _("Undetermined")
+
+    class Review(models.TextChoices):
+        NONE = "", _("Not reviewed")
+        CONFIRMED_FAULT = "confirmed_fault", _("Confirmed fault")
+        FALSE_ALARM = "false_alarm", _("False alarm")
+
+    run = models.ForeignKey(
+        PatrolRun, verbose_name=_("patrol run"), on_delete=models.PROTECT, related_name="checks"
+    )
+    camera = models.ForeignKey(
+        Camera, verbose_name=_("camera"), on_delete=models.PROTECT, related_name="patrol_checks"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
+    failing_layer = models.CharField(_("failing layer"), max_length=20, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    findings = models.JSONField(_("findings"), default=list, blank=True)
+    metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    latency_ms = models.JSONField(_("latency per layer (ms)"), default=dict, blank=True)
+    scene_changed = models.BooleanField(_("scene changed"), default=False)
+    covered_by_work_order = models.CharField(_("covered by work order"), max_length=64, blank=True)
+    snapshot = models.ImageField(_("snapshot"), upload_to="patrol/%Y/%m/%d/", blank=True)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="patrol/%Y/%m/%d/thumbs/", blank=True)
+    review = models.CharField(
+        _("review"), max_length=20, choices=Review.choices, blank=True, default=""
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "camera__code"]
+        verbose_name = _("patrol check")
+        verbose_name_plural = _("patrol checks")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "camera"], name="one_check_per_run_camera")
+        ]
+        indexes = [
+            models.Index(fields=["run", "state"]),
+            models.Index(fields=["camera", "checked_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.camera_id} {self.verdict}"
+
+    @property
+    def flagged(self) -> bool:
+        """A result the duty operator must confirm (M-1.4)."""
+        return self.state == self.State.DONE and (
+            self.verdict != self.Verdict.OK
+            or (self.scene_changed and not self.covered_by_work_order)
+        )
+
+
+class FaultRecord(models.Model):
+    """One per camera fault episode (not one per day), opened by the first confirmed fault;
+    the maintenance workflow turns it into a ticket (M-2.3)."""
+
+    camera = models.ForeignKey(
+        Camera, verbose_name=_("camera"), on_delete=models.PROTECT, related_name="fault_records"
+    )
+    episode = models.OneToOneField(
+        DownEpisode,
+        verbose_name=_("down episode"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fault_record",
+    )
+    first_check = models.ForeignKey(
+        PatrolCheck,
+        verbose_name=_("first confirmed check"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    occurred_at = models.DateTimeField(_("time it happened"))
+    symptom = models.CharField(_("symptom"), max_length=300)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("reported at"))
+    cleared_at = models.DateTimeField(_("time cleared"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("fault record")
+        verbose_name_plural = _("fault records")
+
+    def __str__(self) -> str:
+        return f"{self.camera.code} {self.occurred_at:%Y-%m-%d %H:%M} {self.symptom}"

@@ -1,0 +1,282 @@
+"""Writes of the daily patrol (每日巡检, M-2.1) and its review (M-1.4, M-2.2, M-2.3)."""
+
+import hashlib
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.audit.chain import canonical_json
+from apps.audit.services import event_append
+from apps.cameras.models import Camera, DownEpisode, Site
+from apps.cameras.probing import CheckOutcome
+from apps.cameras.services import camera_health_record
+from apps.core.exceptions import RuleViolation
+
+from . import selectors
+from .models import FaultRecord, PatrolCheck, PatrolRun
+
+
+@transaction.atomic
+def patrol_run_start(
+    *,
+    by: User | None,
+    trigger: str,
+    site: Site | None = None,
+    camera: Camera | None = None,
+    enqueue: bool = True,
+) -> PatrolRun:
+    """Start a patrol of every active camera (or of one site / one camera) (M-2.1).
+
+    The scheduled daily run is started once per day however often beat fires. With
+    ``enqueue`` the checks go to the Celery workers after commit; without, the caller runs
+    them (the ``patrol`` command).
+    """
+    if by is not None and not selectors.patrol_may_start(user=by):
+        raise RuleViolation(_("Your role cannot start a patrol."), clause="M-2.1")
+    now = timezone.now()
+    if trigger == PatrolRun.Trigger.SCHEDULE:
+        today = timezone.localdate(now)
+        existing = PatrolRun.objects.filter(trigger=trigger, started_at__date=today).first()
+        if existing:
+            return existing
+    cameras = Camera.objects.filter(status=Camera.Status.ACTIVE)
+    if camera is not None:
+        cameras = cameras.filter(pk=camera.pk)
+    elif site is not None:
+        cameras = cameras.filter(location__site=site)
+    camera_ids = list(cameras.values_list("pk", flat=True))
+    if not camera_ids:
+        raise RuleViolation(_("There is no camera in service to patrol here."), clause="M-2.1")
+    running = PatrolRun.objects.filter(state=PatrolRun.State.RUNNING, site=site, camera=camera)
+    if by is not None and running.exists():
+        raise RuleViolation(_("A patrol of the same cameras is still running."))
+    run = PatrolRun.objects.create(
+        started_at=now,
+        trigger=trigger,
+        started_by=by,
+        site=site,
+        camera=camera,
+        active_cameras=len(camera_ids),
+    )
+    PatrolCheck.objects.bulk_create(
+        [PatrolCheck(run=run, camera_id=pk) for pk in camera_ids], batch_size=500
+    )
+    event_append(
+        actor=by,
+        action="patrol.run_start",
+        target=run,
+        clause="M-2.1",
+        data={
+            "trigger": trigger,
+            "cameras": len(camera_ids),
+            "site": site.code if site else None,
+            "camera": camera.code if camera else None,
+        },
+    )
+    if enqueue:
+        from . import tasks  # tasks import services; import here to keep the cycle lazy
+
+        transaction.on_commit(partial(tasks.patrol_run_execute.delay, run.pk))
+    return run
+
+
+def _store_image(check: PatrolCheck, field: str, data: bytes | None) -> str:
+    if not data:
+        return ""
+    upload_to = PatrolCheck._meta.get_field(field).generate_filename(
+        check, f"{check.run_id}-{check.camera.code}.jpg"
+    )
+    return default_storage.save(upload_to, ContentFile(data))
+
+
+def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome) -> bool:
+    """Record one camera's result once (idempotent per run × camera).
+
+    Returns False when the check was already recorded (a task delivered twice).
+    """
+    snapshot = _store_image(check, "snapshot", outcome.snapshot_jpeg)
+    thumbnail = _store_image(check, "thumbnail", outcome.thumbnail_jpeg)
+    covered = ""
+    camera = check.camera
+    if (
+        outcome.scene_changed
+        and camera.work_order_until
+        and (camera.work_order_until >= outcome.checked_at)
+    ):
+        covered = camera.work_order_ref
+    with transaction.atomic():
+        # Conditional UPDATE, not select_for_update: SQLite (embedded) ignores row locks.
+        won = PatrolCheck.objects.filter(pk=check.pk, state=PatrolCheck.State.PENDING).update(
+            state=PatrolCheck.State.DONE,
+            attempts=check.attempts + 1,
+            checked_at=outcome.checked_at,
+            verdict=outcome.verdict,
+            failing_layer=outcome.failing_layer or "",
+            reason=outcome.reason[:300],
+            findings=outcome.findings,
+            metrics=outcome.metrics,
+            latency_ms=outcome.latency_ms,
+            scene_changed=outcome.scene_changed,
+            covered_by_work_order=covered,
+            snapshot=snapshot,
+            thumbnail=thumbnail,
+        )
+        if won:
+            was_down = camera.health == Camera.Health.DOWN
+            camera = camera_health_record(
+                camera=camera,
+                verdict=outcome.verdict,
+                checked_at=outcome.checked_at,
+                reason=outcome.reason,
+                snapshot_jpeg=outcome.snapshot_jpeg,
+                thumbnail_jpeg=outcome.thumbnail_jpeg,
+            )
+            if was_down and camera.health != Camera.Health.DOWN:
+                FaultRecord.objects.filter(camera=camera, cleared_at=None).update(
+                    cleared_at=outcome.checked_at
+                )
+    if not won:
+        for name in (snapshot, thumbnail):
+            if name:
+                default_storage.delete(name)
+    return bool(won)
+
+
+def patrol_check_give_up(*, check: PatrolCheck, reason: str) -> bool:
+    """The check could not run after its retries: the run lists it as not checked, and why."""
+    return bool(
+        PatrolCheck.objects.filter(pk=check.pk, state=PatrolCheck.State.PENDING).update(
+            state=PatrolCheck.State.NOT_CHECKED,
+            reason=reason[:300],
+            attempts=check.attempts + 1,
+            checked_at=timezone.now(),
+        )
+    )
+
+
+def _checks_digest(run: PatrolRun) -> str:
+    """SHA-256 over every check's result: the finish event makes the set tamper-evident."""
+    rows = run.checks.order_by("camera_id").values_list(
+        "camera_id", "state", "verdict", "failing_layer", "reason", "scene_changed"
+    )
+    digest = hashlib.sha256()
+    for row in rows.iterator(chunk_size=2000):
+        digest.update(canonical_json(list(row)).encode())
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def patrol_run_finish(*, run: PatrolRun) -> bool:
+    """Close the run once no check is pending (any worker may try; one wins)."""
+    if run.checks.filter(state=PatrolCheck.State.PENDING).exists():
+        return False
+    won = PatrolRun.objects.filter(pk=run.pk, state=PatrolRun.State.RUNNING).update(
+        state=PatrolRun.State.FINISHED, finished_at=timezone.now()
+    )
+    if won:
+        run.refresh_from_db()
+        progress = selectors.run_progress(run=run)
+        event_append(
+            actor=None,
+            action="patrol.run_finish",
+            target=run,
+            clause="M-2.1",
+            data={**progress, "checks_sha256": _checks_digest(run)},
+        )
+    return bool(won)
+
+
+@transaction.atomic
+def patrol_check_review(*, check: PatrolCheck, by: User, outcome: str, note: str) -> PatrolCheck:
+    """The duty operator confirms a flagged result: confirmed fault or false alarm (M-1.4).
+
+    A confirmed fault opens one fault record per camera fault episode (M-2.3).
+    """
+    if "review" not in selectors.check_actions(user=by, check=check):
+        raise RuleViolation(_("This result cannot be reviewed by you now."), clause="M-1.4")
+    if outcome not in (PatrolCheck.Review.CONFIRMED_FAULT, PatrolCheck.Review.FALSE_ALARM):
+        raise RuleViolation(_("Choose confirmed fault or false alarm."))
+    if outcome == PatrolCheck.Review.FALSE_ALARM and not note.strip():
+        raise RuleViolation(_("Say why it is a false alarm."))
+    now = timezone.now()
+    won = PatrolCheck.objects.filter(
+        pk=check.pk, run__state__in=[PatrolRun.State.RUNNING, PatrolRun.State.FINISHED]
+    ).update(review=outcome, review_note=note, reviewed_by=by, reviewed_at=now)
+    if not won:
+        raise RuleViolation(_("The patrol run was countersigned meanwhile; it cannot change."))
+    check.refresh_from_db()
+    data = {"outcome": outcome, "note": note, "verdict": check.verdict, "camera": check.camera.code}
+    if outcome == PatrolCheck.Review.CONFIRMED_FAULT:
+        record = fault_record_open(check=check, by=by, at=now)
+        data["fault_record"] = record.pk
+    event_append(actor=by, action="patrol.check_review", target=check, clause="M-1.4", data=data)
+    return check
+
+
+def fault_record_open(*, check: PatrolCheck, by: User, at) -> FaultRecord:
+    """One fault record per episode: a fault confirmed again on a later day joins the open one."""
+    camera = check.camera
+    episode = DownEpisode.objects.filter(camera=camera, ended_at=None).first()
+    open_record = (
+        FaultRecord.objects.filter(camera=camera, cleared_at=None)
+        .filter(Q(episode=episode) if episode else Q(episode=None))
+        .first()
+    )
+    if open_record:
+        return open_record
+    symptom = check.reason or ", ".join(f.get("code", "") for f in check.findings)
+    if check.scene_changed and not symptom:
+        symptom = "scene changed"
+    record = FaultRecord.objects.create(
+        camera=camera,
+        episode=episode,
+        first_check=check,
+        occurred_at=episode.started_at if episode else check.checked_at,
+        symptom=symptom[:300] or check.get_verdict_display(),
+        confirmed_by=by,
+        confirmed_at=at,
+    )
+    event_append(
+        actor=by,
+        action="patrol.fault_record_open",
+        target=record,
+        clause="M-2.3",
+        data={"camera": camera.code, "symptom": record.symptom, "occurred_at": record.occurred_at},
+    )
+    return record
+
+
+@transaction.atomic
+def patrol_run_sign(*, run: PatrolRun, by: User, note: str = "") -> PatrolRun:
+    """A security-office staffer countersigns a finished run; then it is immutable (M-2.2)."""
+    if "sign" not in selectors.run_actions(user=by, run=run):
+        raise RuleViolation(
+            _("Only security-office staff may countersign a finished run."), clause="M-2.2"
+        )
+    unreviewed = selectors.checks_awaiting_review(run=run).count()
+    if unreviewed:
+        raise RuleViolation(
+            _("%(n)d flagged result(s) still await the duty operator's review.")
+            % {"n": unreviewed},
+            clause="M-2.2",
+        )
+    won = PatrolRun.objects.filter(pk=run.pk, state=PatrolRun.State.FINISHED).update(
+        state=PatrolRun.State.SIGNED, signed_by=by, signed_at=timezone.now(), sign_note=note
+    )
+    if not won:
+        raise RuleViolation(_("The run changed meanwhile; reload it."))
+    run.refresh_from_db()
+    event_append(
+        actor=by,
+        action="patrol.run_sign",
+        target=run,
+        clause="M-2.2",
+        data={"note": note, "checks_sha256": _checks_digest(run)},
+    )
+    return run

@@ -1,0 +1,133 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.cameras.selectors import camera_get
+from apps.core.exceptions import RuleViolation
+from apps.core.registers import RegisterListView
+
+from . import selectors, services
+from .filters import PatrolRunFilterSet
+from .forms import CheckReviewForm, PatrolStartForm, RunSignForm
+from .models import PatrolCheck, PatrolRun
+
+
+class PatrolRunRegisterView(RegisterListView):
+    selector = staticmethod(selectors.run_list)
+    filterset_class = PatrolRunFilterSet
+    columns = ("id", "started_at", "trigger", "state", "active_cameras", "finished_at", "signed_by")
+    title = gettext_lazy("Patrol runs")
+    template_name = "patrol/run_list.html"
+    allowed_roles = selectors.VIEW_ROLES
+    csv_filename = "patrol-runs.csv"
+
+    def extra_context(self) -> dict:
+        return {
+            "start_form": PatrolStartForm(),
+            "may_start": selectors.patrol_may_start(user=self.request.user),
+        }
+
+
+@login_required
+@require_POST
+def patrol_start_view(request: HttpRequest) -> HttpResponse:
+    form = PatrolStartForm(request.POST)
+    camera = None
+    if request.POST.get("camera"):
+        camera = camera_get(user=request.user, pk=int(request.POST["camera"]))
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid site."))
+        return redirect("patrol_runs")
+    try:
+        run = services.patrol_run_start(
+            by=request.user,
+            trigger=PatrolRun.Trigger.MANUAL,
+            site=form.cleaned_data["site"],
+            camera=camera,
+        )
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return redirect(camera or "patrol_runs")
+    messages.success(request, _("Patrol started."))
+    return redirect(run)
+
+
+def _run_context(request: HttpRequest, run: PatrolRun) -> dict:
+    return {
+        "run": run,
+        "progress": selectors.run_progress(run=run),
+        "flagged": selectors.checks_flagged(run=run),
+        "not_checked": run.checks.filter(state=PatrolCheck.State.NOT_CHECKED).select_related(
+            "camera"
+        ),
+        "run_actions": selectors.run_actions(user=request.user, run=run),
+        "may_review": run.state != PatrolRun.State.SIGNED
+        and request.user.has_any_role(*selectors.REVIEW_ROLES),
+        "review_form": CheckReviewForm(),
+        "sign_form": RunSignForm(),
+    }
+
+
+@login_required
+def patrol_run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, pk=pk)
+    return render(request, "patrol/run_detail.html", _run_context(request, run))
+
+
+@login_required
+def patrol_run_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live part of the run page, polled by htmx while the run is running."""
+    run = selectors.run_get(user=request.user, pk=pk)
+    return render(request, "patrol/_run_live.html", _run_context(request, run))
+
+
+@login_required
+@require_POST
+def patrol_check_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    check = selectors.check_get(user=request.user, pk=pk)
+    form = CheckReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patrol_check_review(check=check, by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Review recorded for %(camera)s.") % {"camera": check.camera.code}
+            )
+    else:
+        messages.error(request, _("Choose confirmed fault or false alarm."))
+    return redirect(check.run)
+
+
+@login_required
+@require_POST
+def patrol_run_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, pk=pk)
+    form = RunSignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.patrol_run_sign(run=run, by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Patrol run countersigned."))
+    return redirect(run)
+
+
+@login_required
+def camera_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Verdict history, 30-day availability and down episodes for the camera page."""
+    if not request.user.has_any_role(*selectors.VIEW_ROLES):
+        raise PermissionDenied
+    camera = camera_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "patrol/_camera_history.html",
+        {"camera": camera, **selectors.camera_history(camera=camera)},
+    )
