@@ -4,11 +4,16 @@ from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import DepartmentViewSet, UserViewSet, me_view
 from apps.audit.api.views import AuditEventViewSet
+from apps.cameras.api.views import CameraViewSet
+from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
 
 router = DefaultRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("users", UserViewSet, basename="user")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
+router.register("cameras", CameraViewSet, basename="camera")
+router.register("patrol/runs", PatrolRunViewSet, basename="patrol-run")
+router.register("patrol/checks", PatrolCheckViewSet, basename="patrol-check")
 
 urlpatterns = [
     path("me/", me_view, name="api-me"),

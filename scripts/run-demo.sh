@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The embedded default on one machine: SQLite in ./data + a local Redis, demo people and
-# cameras, web + Celery worker + beat at http://127.0.0.1:8000 (Ctrl-C stops everything).
+# demo cameras (a local GStreamer RTSP server with normal, black, snow, frozen, white and moved
+# streams, plus one offline camera), web + Celery worker + beat at http://127.0.0.1:8000.
+# Ctrl-C stops everything. Start a patrol from the UI, or: .venv/bin/python manage.py patrol
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG=${DEBUG:-true}

@@ -2,7 +2,9 @@
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, VendorFactory
+
+pytest_plugins = ["tests.peers.fixtures"]
 
 
 def _role_user(role: str, **kwargs):
@@ -26,7 +28,18 @@ def security_chief(db):
 
 @pytest.fixture
 def vendor_engineer(db):
-    return _role_user("vendor_engineer", username="vendor1", department__kind="maintenance_vendor")
+    return _role_user(
+        "vendor_engineer",
+        username="vendor1",
+        department=VendorFactory(name="Contracted vendor"),
+    )
+
+
+@pytest.fixture
+def other_vendor_engineer(db):
+    return _role_user(
+        "vendor_engineer", username="vendor2", department=VendorFactory(name="Another vendor")
+    )
 
 
 @pytest.fixture

@@ -31,3 +31,39 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if extracted:
             self.groups.set(Group.objects.filter(name__in=extracted))
+
+
+class VendorFactory(DepartmentFactory):
+    name = factory.Sequence(lambda n: f"Vendor company {n}")
+    kind = Department.Kind.MAINTENANCE_VENDOR
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cameras.Site"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"S{n}")
+    name = factory.Sequence(lambda n: f"Campus {n}")
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cameras.Location"
+
+    site = factory.SubFactory(SiteFactory)
+    building = factory.Sequence(lambda n: f"Building {n}")
+    floor = "1F"
+    area = "Hall"
+    area_kind = "teaching"
+
+
+class CameraFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cameras.Camera"
+
+    code = factory.Sequence(lambda n: f"CAM{n:04d}")
+    name = factory.Sequence(lambda n: f"Camera {n}")
+    location = factory.SubFactory(LocationFactory)
+    vendor = factory.SubFactory(VendorFactory)
+    rtsp_main_uri = "rtsp://127.0.0.1:9/normal"

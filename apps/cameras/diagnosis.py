@@ -274,16 +274,20 @@ def scene_similarity(
 ) -> float | None:
     """Similarity (-1..1) of the scene to the reference snapshot; None when undecidable.
 
-    The better of two correlations of the thumbnails: of luma (robust to gain and offset)
-    and of gradient magnitude (robust to day/night and IR changes that remap brightness).
-    A small moving object or an OSD clock barely moves either; another scene zeroes both.
+    The mean of two correlations of the thumbnails: of luma (the layout of light and
+    dark, insensitive to gain and offset) and of gradient magnitude (the edges, which
+    survive day/night and IR changes that remap brightness). A small moving object or an
+    OSD clock barely moves either; another scene has other edges even under the same
+    lighting.
     """
     current, ref = scene_thumbnail(frame), scene_thumbnail(reference)
     if current.std() < min_luma_std or ref.std() < min_luma_std:
         return None
-    scores = [_ncc(current, ref), _ncc(_gradient(current), _gradient(ref))]
-    scores = [s for s in scores if not math.isnan(s)]
-    return max(scores) if scores else None
+    luma = _ncc(current, ref)
+    edges = _ncc(_gradient(current), _gradient(ref))
+    if math.isnan(luma) or math.isnan(edges):
+        return None
+    return (luma + edges) / 2
 
 
 def _gradient(thumb: np.ndarray) -> np.ndarray:

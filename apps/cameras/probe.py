@@ -818,17 +818,12 @@ def _apply_diagnosis(
         found.scene_changed,
     )
     result.verdict = diagnosis.worst(*(f.severity for f in findings))
-    if result.verdict == OK:
-        result.reason = "picture ok"
-    else:
+    if result.verdict != OK:
         result.failing_layer = "diagnosis"
-        faults_first = sorted(
-            (f for f in findings if f.severity in (FAULT, DEGRADED)),
-            key=lambda f: f.severity != FAULT,
-        )
-        result.reason = " ".join(f.message for f in faults_first)
-    if result.scene_changed:
-        result.reason += " Scene differs from the reference snapshot."
+    # Faults first, then degradations, then the scene alarm (M-4.1a).
+    order = {FAULT: 0, DEGRADED: 1, diagnosis.ALARM: 2}
+    shown = sorted(findings, key=lambda f: order.get(f.severity, 3))
+    result.reason = " ".join(f.message for f in shown) or "picture ok"
 
 
 def probe_camera(

@@ -67,12 +67,16 @@ def run_pending_checks(run_id: int, *, check_ids: list[int] | None = None) -> in
                 if outcome is not None and not (
                     _is_transient(outcome) and attempts[check.pk] <= retries
                 ):
-                    recorded += patrol_check_record(check=check, outcome=outcome)
+                    recorded += patrol_check_record(
+                        check=check, outcome=outcome, attempts=attempts[check.pk]
+                    )
                 elif attempts[check.pk] <= retries:
                     delay = backoff * 2 ** (attempts[check.pk] - 1)
                     by_future[pool.submit(_after, delay, camera_check, check.camera)] = check
                 else:
-                    recorded += patrol_check_give_up(check=check, reason=error)
+                    recorded += patrol_check_give_up(
+                        check=check, reason=error, attempts=attempts[check.pk]
+                    )
     close_old_connections()
     patrol_run_finish(run=run)
     return recorded

@@ -95,7 +95,7 @@ def _store_image(check: PatrolCheck, field: str, data: bytes | None) -> str:
     return default_storage.save(upload_to, ContentFile(data))
 
 
-def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome) -> bool:
+def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome, attempts: int = 1) -> bool:
     """Record one camera's result once (idempotent per run × camera).
 
     Returns False when the check was already recorded (a task delivered twice).
@@ -114,7 +114,7 @@ def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome) -> bool:
         # Conditional UPDATE, not select_for_update: SQLite (embedded) ignores row locks.
         won = PatrolCheck.objects.filter(pk=check.pk, state=PatrolCheck.State.PENDING).update(
             state=PatrolCheck.State.DONE,
-            attempts=check.attempts + 1,
+            attempts=check.attempts + attempts,
             checked_at=outcome.checked_at,
             verdict=outcome.verdict,
             failing_layer=outcome.failing_layer or "",
@@ -148,13 +148,13 @@ def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome) -> bool:
     return bool(won)
 
 
-def patrol_check_give_up(*, check: PatrolCheck, reason: str) -> bool:
+def patrol_check_give_up(*, check: PatrolCheck, reason: str, attempts: int = 1) -> bool:
     """The check could not run after its retries: the run lists it as not checked, and why."""
     return bool(
         PatrolCheck.objects.filter(pk=check.pk, state=PatrolCheck.State.PENDING).update(
             state=PatrolCheck.State.NOT_CHECKED,
             reason=reason[:300],
-            attempts=check.attempts + 1,
+            attempts=check.attempts + attempts,
             checked_at=timezone.now(),
         )
     )

@@ -102,23 +102,23 @@ class StallingFactory(GstRtspServer.RTSPMediaFactory):
 
     def do_configure(self, media):  # noqa: N802
         GstRtspServer.RTSPMediaFactory.do_configure(self, media)
-        pay = media.get_element().get_by_name("pay0")
-        state = {"first": None}
+        pipeline = media.get_element()
+        started: list[float] = []
 
-        def on_buffer(pad, info):
+        def on_frame(pad, info):
             now = time.monotonic()
-            if state["first"] is None:
-                state["first"] = now
-            if now - state["first"] < self.after_s:
+            started.append(now) if not started else None
+            if now - started[0] < self.after_s:
                 return Gst.PadProbeReturn.OK
             if self.mode == "eos":
                 pad.remove_probe(info.id)
-                GLib.idle_add(lambda: media.get_element().send_event(Gst.Event.new_eos()) and False)
-                return Gst.PadProbeReturn.DROP
-            # Keep the RTSP session open but send nothing: a camera whose encoder hung.
+                GLib.idle_add(lambda: pipeline.send_event(Gst.Event.new_eos()) and False)
+            # stall: drop raw frames before the encoder; the RTSP session stays open but
+            # nothing more is sent, like a camera whose encoder hung.
             return Gst.PadProbeReturn.DROP
 
-        pay.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_buffer)
+        mix = pipeline.get_by_name("mix")
+        mix.get_static_pad("src").add_probe(Gst.PadProbeType.BUFFER, on_frame)
 
 
 def _factory(launch: str, *, shared: bool, factory: GstRtspServer.RTSPMediaFactory | None = None):
@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=320)
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=10)
-    parser.add_argument("--stall-after", type=float, default=2.0, help="seconds, /stall and /ended")
+    parser.add_argument("--stall-after", type=float, default=1.2, help="seconds, /stall and /ended")
     parser.add_argument("--bench", type=int, default=0, metavar="N", help="N shared mounts /cam/i")
     args = parser.parse_args(argv)
 

@@ -1,0 +1,143 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.cameras.models import Camera, Site
+from apps.cameras.selectors import camera_get
+from apps.core.api.permissions import role_permission
+
+from .. import selectors, services
+from ..filters import PatrolCheckFilterSet, PatrolRunFilterSet
+from ..models import PatrolCheck, PatrolRun
+
+
+class PatrolRunSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PatrolRun
+        fields = [
+            "id",
+            "started_at",
+            "finished_at",
+            "trigger",
+            "started_by",
+            "site",
+            "camera",
+            "state",
+            "active_cameras",
+            "signed_by",
+            "signed_at",
+            "sign_note",
+            "progress",
+        ]
+
+    def get_progress(self, run: PatrolRun) -> dict[str, int]:
+        return selectors.run_progress(run=run)
+
+
+class PatrolStartSerializer(serializers.Serializer):
+    site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.all(), required=False, allow_null=True
+    )
+    camera = serializers.PrimaryKeyRelatedField(
+        queryset=Camera.objects.all(), required=False, allow_null=True
+    )
+
+
+class PatrolCheckSerializer(serializers.ModelSerializer):
+    camera_code = serializers.CharField(source="camera.code", read_only=True)
+    flagged = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PatrolCheck
+        fields = [
+            "id",
+            "run",
+            "camera",
+            "camera_code",
+            "state",
+            "checked_at",
+            "verdict",
+            "failing_layer",
+            "reason",
+            "findings",
+            "metrics",
+            "latency_ms",
+            "scene_changed",
+            "covered_by_work_order",
+            "flagged",
+            "review",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+            "snapshot",
+            "thumbnail",
+        ]
+
+
+class ReviewSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["confirmed_fault", "false_alarm"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Patrol runs (M-2.1); POST starts one; /sign/ countersigns (M-2.2)."""
+
+    queryset = PatrolRun.objects.none()
+    serializer_class = PatrolRunSerializer
+    permission_classes = [role_permission(*selectors.VIEW_ROLES)]
+    filterset_class = PatrolRunFilterSet
+
+    def get_queryset(self):
+        return selectors.run_list(user=self.request.user)
+
+    @extend_schema(request=PatrolStartSerializer, responses={201: PatrolRunSerializer})
+    def create(self, request):
+        serializer = PatrolStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        camera = serializer.validated_data.get("camera")
+        if camera is not None:
+            camera = camera_get(user=request.user, pk=camera.pk)
+        run = services.patrol_run_start(
+            by=request.user,
+            trigger=PatrolRun.Trigger.MANUAL,
+            site=serializer.validated_data.get("site"),
+            camera=camera,
+        )
+        return Response(PatrolRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SignSerializer, responses=PatrolRunSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        serializer = SignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = services.patrol_run_sign(
+            run=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return Response(PatrolRunSerializer(run).data)
+
+
+class PatrolCheckViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = PatrolCheck.objects.none()
+    serializer_class = PatrolCheckSerializer
+    permission_classes = [role_permission(*selectors.VIEW_ROLES)]
+    filterset_class = PatrolCheckFilterSet
+
+    def get_queryset(self):
+        return selectors.check_list(user=self.request.user)
+
+    @extend_schema(request=ReviewSerializer, responses=PatrolCheckSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        serializer = ReviewSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        check = services.patrol_check_review(
+            check=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return Response(PatrolCheckSerializer(check, context={"request": request}).data)
