@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "prod-" + "Zq8!xV2#mK9@pL4$nR7^" * 3,
-    "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHRpb24ta2V5LTAw",
+    "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHQta2V5LTAwMDA=",
     "ALLOWED_HOSTS": "cctv.example.edu.cn",
     "DJANGO_SETTINGS_MODULE": "campuscctv.settings",
 }

@@ -140,8 +140,14 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def rtsp_peer() -> Iterator[RtspPeer]:
     process, ports = start_peer(
-        [SYSTEM_PYTHON, str(PEERS / "rtsp_server.py"), "--user", RTSP_USER,
-         "--password", RTSP_PASSWORD],
+        [
+            SYSTEM_PYTHON,
+            str(PEERS / "rtsp_server.py"),
+            "--user",
+            RTSP_USER,
+            "--password",
+            RTSP_PASSWORD,
+        ],
         name="GStreamer RTSP",
     )
     try:
@@ -154,9 +160,20 @@ def rtsp_peer() -> Iterator[RtspPeer]:
 def onvif_peer() -> Iterator[OnvifPeer]:
     onvif_port, rtsp_port = free_port(), free_port()
     process, _ = start_peer(
-        [sys.executable, str(PEERS / "onvif_camera.py"), "--onvif-port", str(onvif_port),
-         "--rtsp-port", str(rtsp_port), "--user", ONVIF_USER, "--password", ONVIF_PASSWORD,
-         "--clock-offset", str(ONVIF_CLOCK_OFFSET_S)],
+        [
+            sys.executable,
+            str(PEERS / "onvif_camera.py"),
+            "--onvif-port",
+            str(onvif_port),
+            "--rtsp-port",
+            str(rtsp_port),
+            "--user",
+            ONVIF_USER,
+            "--password",
+            ONVIF_PASSWORD,
+            "--clock-offset",
+            str(ONVIF_CLOCK_OFFSET_S),
+        ],
         name="ipycam ONVIF",
     )
     try:

@@ -66,8 +66,12 @@ def skew_clock(offset_s: float) -> None:
         now = time.gmtime(time.time() + offset_s)
         body = self._render(
             "get_system_date_time",
-            hour=now.tm_hour, minute=now.tm_min, second=now.tm_sec,
-            year=now.tm_year, month=now.tm_mon, day=now.tm_mday,
+            hour=now.tm_hour,
+            minute=now.tm_min,
+            second=now.tm_sec,
+            year=now.tm_year,
+            month=now.tm_mon,
+            day=now.tm_mday,
         )
         return self._wrap_envelope(body)
 
@@ -109,12 +113,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.clock_offset:
         skew_clock(args.clock_offset)
     config = CameraConfig(
-        name="Peer Camera", manufacturer="PythonCam", model="VirtualCam-1",
-        serial_number="PEER-0001", local_ip="127.0.0.1",
-        onvif_port=args.onvif_port, rtsp_port=args.rtsp_port,
-        username=args.user, password=args.password,
-        main_width=640, main_height=480, main_fps=args.fps, main_bitrate="600K",
-        sub_width=320, sub_height=240, sub_fps=args.fps, sub_bitrate="300K",
+        name="Peer Camera",
+        manufacturer="PythonCam",
+        model="VirtualCam-1",
+        serial_number="PEER-0001",
+        local_ip="127.0.0.1",
+        onvif_port=args.onvif_port,
+        rtsp_port=args.rtsp_port,
+        username=args.user,
+        password=args.password,
+        main_width=640,
+        main_height=480,
+        main_fps=args.fps,
+        main_bitrate="600K",
+        sub_width=320,
+        sub_height=240,
+        sub_fps=args.fps,
+        sub_bitrate="300K",
         hw_accel="cpu",
     )
     config.save = lambda *a, **k: True  # never write camera_config.json into the repo
