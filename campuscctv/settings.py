@@ -203,8 +203,9 @@ STORAGES = {
 # --- API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an unauthenticated API call gets 401 with WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     # Default-deny: every endpoint names who may use it.
     "DEFAULT_PERMISSION_CLASSES": ["apps.core.api.permissions.DenyAll"],
