@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 .venv/bin/python -m ruff check .
 .venv/bin/python -m ruff format --check .
-DEBUG=true .venv/bin/python manage.py makemigrations --check --dry-run -v 0
+DEBUG=true DATABASE_URL=sqlite:///:memory: .venv/bin/python manage.py makemigrations --check --dry-run -v 0
 exec .venv/bin/python -m pytest "$@"

@@ -11,7 +11,6 @@ import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from django.conf import settings
-from django.db import close_old_connections
 
 from apps.cameras.probing import CheckOutcome, camera_check
 
@@ -77,7 +76,6 @@ def run_pending_checks(run_id: int, *, check_ids: list[int] | None = None) -> in
                     recorded += patrol_check_give_up(
                         check=check, reason=error, attempts=attempts[check.pk]
                     )
-    close_old_connections()
     patrol_run_finish(run=run)
     return recorded
 
