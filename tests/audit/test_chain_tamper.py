@@ -96,7 +96,8 @@ def test_database_trigger_refuses_update_and_delete(chain):
         "UPDATE audit_auditevent SET action = 'x'",
         "DELETE FROM audit_auditevent",
         # as on a production connection, which lacks the test database's option
-        "SET LOCAL campuscctv.test_database = 'off'; TRUNCATE audit_auditevent CASCADE",
+        "SET CONSTRAINTS ALL IMMEDIATE; SET LOCAL campuscctv.test_database = 'off';"
+        " TRUNCATE audit_auditevent CASCADE",
     )
     for sql in statements:
         with (
