@@ -204,7 +204,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call gets 401 with WWW-Authenticate: Token.
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.authentication.TwoFactorAwareTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Default-deny: every endpoint names who may use it.

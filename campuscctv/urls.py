@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path
 from django.views.static import serve
 
@@ -16,7 +15,7 @@ urlpatterns = [
     path("patrol/", include("apps.patrol.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One login page for everyone (lockout, two-factor); the admin's own form is not used.
-    path("admin/login/", lambda request: redirect_to_login(request.GET.get("next", "/admin/"))),
+    path("admin/login/", core_views.admin_login_view),
     path("admin/", admin.site.urls),
     path("api/", include("campuscctv.api_urls")),
 ]

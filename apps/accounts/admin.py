@@ -41,5 +41,8 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
 
+    def save_model(self, request, obj, form, change):
+        services.department_save(by=request.user, department=obj, changed=form.changed_data)
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

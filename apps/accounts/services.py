@@ -81,6 +81,21 @@ def department_create(*, by: User | None, name: str, kind: str) -> Department:
 
 
 @transaction.atomic
+def department_save(*, by: User, department: Department, changed: list[str]) -> Department:
+    """A department added or edited in the admin, with the fields that changed."""
+    adding = department.pk is None
+    department.save()
+    event_append(
+        actor=by,
+        action="accounts.department_create" if adding else "accounts.department_update",
+        target=department,
+        clause="M-1.1",
+        data={"name": department.name, "kind": department.kind, "changed": changed},
+    )
+    return department
+
+
+@transaction.atomic
 def password_changed(*, user: User) -> None:
     event_append(actor=user, action="accounts.password_change", target=user, clause="M-1.1a")
 

@@ -52,6 +52,11 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator: the first one after the password, a replacement only after
+    passing the current one (else the password alone would replace the second factor)."""
+    has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
+    if has_device and not request.user.is_verified():
+        return redirect(f"/accounts/otp/?next={_next_url(request)}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)

@@ -7,10 +7,13 @@ is still consistent. After every commit the newest (sequence, hash) is written t
 
 import fcntl
 import json
+import logging
 import os
 from pathlib import Path
 
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 
 def witness_path() -> Path:
@@ -24,6 +27,14 @@ def witness_read() -> dict | None:
         return None
 
 
+def _chain_holds(witnessed: dict) -> bool:
+    from .models import AuditEvent
+
+    return AuditEvent.objects.filter(
+        sequence=witnessed["sequence"], hash=witnessed["hash"]
+    ).exists()
+
+
 def witness_record(sequence: int, hash_: str) -> None:
     """Raise the witnessed head to ``sequence`` (never lower it); safe across processes."""
     path = witness_path()
@@ -32,6 +43,11 @@ def witness_record(sequence: int, hash_: str) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         current = witness_read()
         if current and current["sequence"] >= sequence:
+            return
+        if current and not _chain_holds(current):
+            # The witnessed row was removed or changed: keep witnessing it, so audit_verify
+            # goes on failing instead of the new head hiding the gap.
+            log.error("audit witness: sequence %s is no longer in the chain", current["sequence"])
             return
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"sequence": sequence, "hash": hash_}))

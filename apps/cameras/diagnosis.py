@@ -387,8 +387,10 @@ def diagnose(
 ) -> Diagnosis:
     """Diagnose a camera from frames sampled over a second or two (M-2.1, M-4.1a).
 
-    ``frames`` in time order; the first one is judged for the still-picture findings.
-    ``reference`` is the camera's reference snapshot for the scene check. A picture that
+    ``frames`` in time order; the last one, the picture once the stream has settled, is
+    judged for the still-picture findings (cameras and encoders may start a stream with
+    a black or green frame). ``reference`` is the camera's reference snapshot for the
+    scene check. A picture that
     is black, white or snow is not also reported as frozen, blurred, occluded or moved:
     the first finding explains the others.
     """
@@ -397,8 +399,8 @@ def diagnose(
         finding = _finding("signal_loss", "No picture: no frame could be decoded.")
         return Diagnosis(verdict=FAULT, findings=(finding,), metrics={})
 
-    frame = analysis_frame(frames[0])
-    samples = [frame] + [analysis_frame(f) for f in frames[1:]]
+    samples = [analysis_frame(f) for f in frames]
+    frame = samples[-1]
     p05, p95 = luma_percentiles(frame)
     luma_std = float(_luma(frame).std())
     correlation = neighbour_correlation(frame)

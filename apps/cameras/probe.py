@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import hashlib
+import io
 import logging
 import math
 import os
@@ -386,7 +388,19 @@ def _onvif_reason(exc: BaseException, timeout: float) -> str:
     return f"ONVIF error: {type(exc).__name__}: {text}"
 
 
-# --- layer 3: RTSP DESCRIBE -----------------------------------------------------------------
+# --- layer 3: RTSP, our own client ----------------------------------------------------------
+#
+# OpenCV's FFmpeg backend opens streams under one process-wide lock (measured: six threads
+# opening at once got their streams at 0.7, 1.4, ... 4.2 s), so at ~0.7 s per open a worker
+# could start only ~1.4 cameras per second. The RTSP session (DESCRIBE, SETUP, PLAY, RTP
+# over the TCP connection) therefore runs here on the event loop, for any number of
+# cameras at once; only the collected H.264/H.265 access units go to OpenCV, decoded from
+# memory (the lock is then held ~2 ms). Other codecs fall back to OpenCV's own RTSP client.
+
+_START_CODE = b"\x00\x00\x00\x01"
+_H264_KEY = {5}  # IDR
+_H265_KEY = set(range(16, 22))  # IRAP: BLA, IDR, CRA
+_USER_AGENT = "campuscctv-probe"
 
 
 @dataclass
@@ -396,78 +410,19 @@ class _RtspAnswer:
     headers: dict[str, list[str]]
     body: bytes
 
-
-async def _rtsp_request(reader, writer, request: str) -> _RtspAnswer:
-    writer.write(request.encode())
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    parts = lines[0].split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("RTSP/") or not parts[1].isdigit():
-        raise _LayerFailed("rtsp", "the server does not speak RTSP")
-    headers: dict[str, list[str]] = {}
-    for line in lines[1:]:
-        if ":" in line:
-            name, _, value = line.partition(":")
-            headers.setdefault(name.strip().lower(), []).append(value.strip())
-    length = int((headers.get("content-length") or ["0"])[0] or 0)
-    body = await reader.readexactly(length) if length else b""
-    return _RtspAnswer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, body)
-
-
-def _describe(uri: str, cseq: int, authorization: str | None = None) -> str:
-    lines = [
-        f"DESCRIBE {uri} RTSP/1.0",
-        f"CSeq: {cseq}",
-        "Accept: application/sdp",
-        "User-Agent: campuscctv-probe",
-    ]
-    if authorization:
-        lines.append(f"Authorization: {authorization}")
-    return "\r\n".join(lines) + "\r\n\r\n"
+    def header(self, name: str) -> str:
+        return (self.headers.get(name.lower()) or [""])[0]
 
 
 def _challenge_params(header: str) -> dict[str, str]:
     return {k.lower(): v for k, v in re.findall(r'(\w+)="?([^",]*)"?', header)}
 
 
-def _authorization(challenges: list[str], uri: str, username: str, password: str) -> str | None:
-    """Answer a Digest (preferred: what cameras use) or Basic challenge (RFC 2617)."""
-    digest = next((c for c in challenges if c.lower().startswith("digest")), None)
-    if digest:
-        p = _challenge_params(digest[len("digest") :])
-        ha1 = hashlib.md5(f"{username}:{p.get('realm', '')}:{password}".encode()).hexdigest()
-        ha2 = hashlib.md5(f"DESCRIBE:{uri}".encode()).hexdigest()
-        nonce = p.get("nonce", "")
-        fields_ = [
-            f'username="{username}"',
-            f'realm="{p.get("realm", "")}"',
-            f'nonce="{nonce}"',
-            f'uri="{uri}"',
-        ]
-        if "auth" in p.get("qop", "").split(","):
-            cnonce = secrets.token_hex(8)
-            response = hashlib.md5(
-                f"{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}".encode()
-            ).hexdigest()
-            fields_ += ["qop=auth", "nc=00000001", f'cnonce="{cnonce}"']
-        else:
-            response = hashlib.md5(f"{ha1}:{nonce}:{ha2}".encode()).hexdigest()
-        fields_.append(f'response="{response}"')
-        if "opaque" in p:
-            fields_.append(f'opaque="{p["opaque"]}"')
-        return "Digest " + ", ".join(fields_)
-    if any(c.lower().startswith("basic") for c in challenges):
-        return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
-    return None
-
-
 class _RtspSession:
-    """Our own RTSP connection to the camera: DESCRIBE with the camera's auth method.
+    """One RTSP connection to a camera: requests with its auth scheme, then RTP packets.
 
-    It stays open while FFmpeg opens the stream: a server that prepares a shared stream
-    for our DESCRIBE tears it down when we hang up, and answers FFmpeg's DESCRIBE made
-    in that moment with 503 (measured with GStreamer's server).
+    Digest (what cameras use) is preferred over Basic (RFC 2617); the answer is computed
+    for each request's method and URI. Reading is bounded by the caller.
     """
 
     def __init__(self, uri: str, username: str, password: str):
@@ -476,33 +431,127 @@ class _RtspSession:
         self.address = (parts.hostname, parts.port or 554)
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
-        self.authorization: str | None = None
+        self.challenge: tuple[str, dict[str, str]] | None = None
+        self.session_id: str | None = None
         self.cseq = 0
+        self._nonce_count = 0
 
-    async def _connect(self) -> None:
+    async def connect(self) -> None:
         self.close()
         self.reader, self.writer = await asyncio.open_connection(*self.address)
 
-    async def describe(self) -> _RtspAnswer:
-        """DESCRIBE, answering a 401 challenge once if we have credentials."""
+    def _authorization(self, method: str, uri: str) -> str | None:
+        if not self.challenge:
+            return None
+        scheme, p = self.challenge
+        if scheme == "basic":
+            return "Basic " + base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+        realm, nonce = p.get("realm", ""), p.get("nonce", "")
+        ha1 = hashlib.md5(f"{self.username}:{realm}:{self.password}".encode()).hexdigest()
+        ha2 = hashlib.md5(f"{method}:{uri}".encode()).hexdigest()
+        answer = [
+            f'username="{self.username}"',
+            f'realm="{realm}"',
+            f'nonce="{nonce}"',
+            f'uri="{uri}"',
+        ]
+        if "auth" in p.get("qop", "").split(","):
+            self._nonce_count += 1
+            nc, cnonce = f"{self._nonce_count:08x}", secrets.token_hex(8)
+            digest = hashlib.md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}".encode()).hexdigest()
+            answer += ["qop=auth", f"nc={nc}", f'cnonce="{cnonce}"']
+        else:
+            digest = hashlib.md5(f"{ha1}:{nonce}:{ha2}".encode()).hexdigest()
+        answer.append(f'response="{digest}"')
+        if "opaque" in p:
+            answer.append(f'opaque="{p["opaque"]}"')
+        return "Digest " + ", ".join(answer)
+
+    def _learn_challenge(self, answer: _RtspAnswer) -> bool:
+        challenges = answer.headers.get("www-authenticate", [])
+        for scheme in ("digest", "basic"):
+            for challenge in challenges:
+                if challenge.lower().startswith(scheme):
+                    self.challenge = (scheme, _challenge_params(challenge[len(scheme) :]))
+                    return True
+        return False
+
+    async def request(
+        self, method: str, uri: str, headers: dict[str, str] | None = None
+    ) -> _RtspAnswer:
+        """Send one request; on a first 401 answer the challenge and send it once more."""
         if self.writer is None:
-            await self._connect()
-        answer = await self._send()
-        if answer.status == 401 and self.username:
-            challenges = answer.headers.get("www-authenticate", [])
-            self.authorization = _authorization(challenges, self.uri, self.username, self.password)
-            if self.authorization:
-                try:
-                    answer = await self._send()
-                except (asyncio.IncompleteReadError, ConnectionError):
-                    await self._connect()  # some servers hang up after a 401
-                    answer = await self._send()
+            await self.connect()
+        answer = await self._send(method, uri, headers or {})
+        if answer.status == 401 and self.username and self._learn_challenge(answer):
+            try:
+                answer = await self._send(method, uri, headers or {})
+            except (asyncio.IncompleteReadError, ConnectionError):
+                await self.connect()  # some servers hang up after a 401
+                answer = await self._send(method, uri, headers or {})
         return answer
 
-    async def _send(self) -> _RtspAnswer:
+    async def _send(self, method: str, uri: str, headers: dict[str, str]) -> _RtspAnswer:
         self.cseq += 1
-        request = _describe(self.uri, self.cseq, self.authorization)
-        return await _rtsp_request(self.reader, self.writer, request)
+        lines = [f"{method} {uri} RTSP/1.0", f"CSeq: {self.cseq}", f"User-Agent: {_USER_AGENT}"]
+        authorization = self._authorization(method, uri)
+        if authorization:
+            lines.append(f"Authorization: {authorization}")
+        if self.session_id:
+            lines.append(f"Session: {self.session_id}")
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+        await self.writer.drain()
+        while True:
+            first = await self.reader.readexactly(1)
+            if first == b"$":  # an RTP packet that arrived before the answer
+                await self._skip_interleaved()
+                continue
+            return await self._read_answer(first)
+
+    async def _read_answer(self, first: bytes) -> _RtspAnswer:
+        head = first + await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("RTSP/") or not parts[1].isdigit():
+            raise _LayerFailed("rtsp", "the server does not speak RTSP")
+        headers: dict[str, list[str]] = {}
+        for line in lines[1:]:
+            if ":" in line:
+                name, _, value = line.partition(":")
+                headers.setdefault(name.strip().lower(), []).append(value.strip())
+        length = int((headers.get("content-length") or ["0"])[0] or 0)
+        body = await self.reader.readexactly(length) if length else b""
+        return _RtspAnswer(int(parts[1]), parts[2] if len(parts) > 2 else "", headers, body)
+
+    async def _skip_interleaved(self) -> None:
+        size = int.from_bytes((await self.reader.readexactly(3))[1:3], "big")
+        await self.reader.readexactly(size)
+
+    async def packet(self) -> tuple[int, bytes] | None:
+        """The next interleaved packet as (channel, data); None for an RTSP message."""
+        first = await self.reader.readexactly(1)
+        if first != b"$":
+            await self._read_answer(first)
+            return None
+        header = await self.reader.readexactly(3)
+        return header[0], await self.reader.readexactly(int.from_bytes(header[1:3], "big"))
+
+    async def teardown(self) -> None:
+        """Polite end of the session; a camera limits its sessions. Best effort."""
+        if self.writer is None or self.session_id is None or self.writer.is_closing():
+            return
+        self.cseq += 1
+        lines = [
+            f"TEARDOWN {self.uri} RTSP/1.0",
+            f"CSeq: {self.cseq}",
+            f"Session: {self.session_id}",
+        ]
+        authorization = self._authorization("TEARDOWN", self.uri)
+        if authorization:
+            lines.append(f"Authorization: {authorization}")
+        with contextlib.suppress(OSError):
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
 
     def close(self) -> None:
         if self.writer is not None:
@@ -510,47 +559,335 @@ class _RtspSession:
         self.reader = self.writer = None
 
 
-async def _rtsp_check(session: _RtspSession, timeout: float) -> dict[str, object]:
-    """Layer 3a: the stream exists and our credentials are accepted; returns SDP facts."""
-    uri = session.uri
-    where = f"{urlsplit(uri).hostname}:{urlsplit(uri).port or 554}"
+@dataclass
+class _Sdp:
+    """The first video stream of a DESCRIBE answer."""
+
+    codec: str
+    payload_type: int
+    control: str
+    parameter_sets: list[bytes]
+
+
+def _parse_sdp(sdp: str, base: str) -> _Sdp | None:
+    video = re.search(r"^m=video .*?(?=^m=|\Z)", sdp, re.M | re.S)
+    if not video:
+        return None
+    section = video.group(0)
+    payload = re.match(r"m=video \d+(?:/\d+)? \S+ (\d+)", section)
+    payload_type = int(payload.group(1)) if payload else 96
+    rtpmap = re.search(rf"^a=rtpmap:{payload_type} ([\w.-]+)/", section, re.M)
+    codec = rtpmap.group(1).upper() if rtpmap else "UNKNOWN"
+    codec = {"HEVC": "H265"}.get(codec, codec)
+    control = re.search(r"^a=control:\s*(\S+)", section, re.M)
+    control_uri = base
+    if control and control.group(1) != "*":
+        value = control.group(1)
+        control_uri = value if "://" in value else base.rstrip("/") + "/" + value.lstrip("/")
+    fmtp = re.search(rf"^a=fmtp:{payload_type} (.*)$", section, re.M)
+    sets: list[bytes] = []
+    if fmtp:
+        params = dict(p.strip().split("=", 1) for p in fmtp.group(1).split(";") if "=" in p)
+        names = (
+            ["sprop-parameter-sets"] if codec == "H264" else ["sprop-vps", "sprop-sps", "sprop-pps"]
+        )
+        for name in names:
+            for encoded in params.get(name, "").split(","):
+                with contextlib.suppress(ValueError):
+                    if encoded.strip():
+                        sets.append(
+                            base64.b64decode(encoded.strip() + "=" * (-len(encoded.strip()) % 4))
+                        )
+    return _Sdp(codec=codec, payload_type=payload_type, control=control_uri, parameter_sets=sets)
+
+
+@dataclass
+class _AccessUnit:
+    data: bytes
+    key: bool
+    arrived: float
+
+
+class _Depacketizer:
+    """RTP payloads (RFC 6184 H.264, RFC 7798 H.265) to Annex-B access units.
+
+    An access unit ends at the RTP marker bit or when the timestamp changes. A fragmented
+    NAL unit that lost a packet is dropped; the decoder conceals the rest.
+    """
+
+    def __init__(self, codec: str, payload_type: int):
+        self.h265 = codec == "H265"
+        self.payload_type = payload_type
+        self.units: list[_AccessUnit] = []
+        self._nals: list[bytes] = []
+        self._key = False
+        self._timestamp: int | None = None
+        self._fragment: bytearray | None = None
+        self._sequence: int | None = None
+
+    def feed(self, packet: bytes, now: float) -> None:
+        if len(packet) < 12 or packet[0] >> 6 != 2 or packet[1] & 0x7F != self.payload_type:
+            return  # not RTP of our stream (RTCP travels on the other channel)
+        marker = packet[1] & 0x80
+        sequence = int.from_bytes(packet[2:4], "big")
+        timestamp = int.from_bytes(packet[4:8], "big")
+        offset = 12 + 4 * (packet[0] & 0x0F)
+        if packet[0] & 0x10 and len(packet) >= offset + 4:
+            offset += 4 + 4 * int.from_bytes(packet[offset + 2 : offset + 4], "big")
+        end = len(packet) - (packet[-1] if packet[0] & 0x20 else 0)
+        if self._sequence is not None and sequence != (self._sequence + 1) & 0xFFFF:
+            self._fragment = None  # lost packets: the NAL unit being reassembled is broken
+        self._sequence = sequence
+        if self._timestamp is not None and timestamp != self._timestamp:
+            self._finish(now)
+        self._timestamp = timestamp
+        self._payload(packet[offset:end])
+        if marker:
+            self._finish(now)
+
+    def _payload(self, payload: bytes) -> None:
+        if len(payload) < 3:
+            return
+        if self.h265:
+            kind = (payload[0] >> 1) & 0x3F
+            if kind == 48:  # aggregation packet
+                self._aggregate(payload[2:])
+            elif kind == 49:  # fragmentation unit
+                fu = payload[2]
+                header = bytes([(payload[0] & 0x81) | ((fu & 0x3F) << 1), payload[1]])
+                self._fragmented(fu & 0x80, fu & 0x40, header, payload[3:])
+            elif kind < 48:
+                self._nal(payload)
+            return
+        kind = payload[0] & 0x1F
+        if kind == 24:  # STAP-A
+            self._aggregate(payload[1:])
+        elif kind == 28:  # FU-A
+            fu = payload[1]
+            header = bytes([(payload[0] & 0xE0) | (fu & 0x1F)])
+            self._fragmented(fu & 0x80, fu & 0x40, header, payload[2:])
+        elif 1 <= kind <= 23:
+            self._nal(payload)
+
+    def _aggregate(self, data: bytes) -> None:
+        while len(data) > 2:
+            size = int.from_bytes(data[:2], "big")
+            self._nal(data[2 : 2 + size])
+            data = data[2 + size :]
+
+    def _fragmented(self, start: int, end: int, header: bytes, data: bytes) -> None:
+        if start:
+            self._fragment = bytearray(header + data)
+        elif self._fragment is not None:
+            self._fragment += data
+        if end and self._fragment is not None:
+            self._nal(bytes(self._fragment))
+            self._fragment = None
+
+    def _nal(self, nal: bytes) -> None:
+        if len(nal) < 3:
+            return
+        if self.h265:
+            # first_slice_segment_in_pic_flag: the first bit after the 2-byte header
+            key = (nal[0] >> 1) & 0x3F in _H265_KEY and nal[2] & 0x80
+        else:
+            # first_mb_in_slice == 0 is ue(v) "1": a key frame seen from its first slice,
+            # not the tail of one we joined halfway (it would decode mostly black)
+            key = nal[0] & 0x1F in _H264_KEY and nal[1] & 0x80
+        self._key |= bool(key)
+        self._nals.append(nal)
+
+    def _finish(self, now: float) -> None:
+        if self._nals:
+            data = b"".join(_START_CODE + nal for nal in self._nals)
+            self.units.append(_AccessUnit(data=data, key=self._key, arrived=now))
+        self._nals, self._key = [], False
+
+
+@dataclass
+class _Received:
+    """What the RTSP layer hands to the decoder, and how long each part took."""
+
+    codec: str
+    parameter_sets: list[bytes]
+    units: list[_AccessUnit]
+    setup_ms: float
+    first_key_ms: float = 0.0
+    layer: str | None = None
+    reason: str = ""
+
+
+async def _rtsp_open(
+    session: _RtspSession, timeout: float
+) -> tuple[_Sdp | None, dict[str, object]]:
+    """Layer 3: DESCRIBE (stream exists, credentials accepted), then SETUP and PLAY.
+
+    Returns the SDP of the video stream, or None when its codec is not one we depacketize
+    (the caller falls back to OpenCV).
+    """
+    where = f"{session.address[0]}:{session.address[1]}"
+    step = "DESCRIBE"
     try:
-        answer = await asyncio.wait_for(session.describe(), timeout)
+        answer = await asyncio.wait_for(
+            session.request("DESCRIBE", session.uri, {"Accept": "application/sdp"}), timeout
+        )
+        _check_answer(answer, step, session.username)
+        base = answer.header("content-base") or answer.header("content-location") or session.uri
+        sdp = _parse_sdp(answer.body.decode("latin-1", "replace"), base)
+        if sdp is None:
+            raise _LayerFailed("rtsp", "the stream has no video")
+        facts: dict[str, object] = {"codec": sdp.codec}
+        if sdp.codec not in {"H264", "H265"}:
+            return None, facts
+        step = "SETUP"
+        answer = await asyncio.wait_for(
+            session.request(
+                "SETUP", sdp.control, {"Transport": "RTP/AVP/TCP;unicast;interleaved=0-1"}
+            ),
+            timeout,
+        )
+        _check_answer(answer, step, session.username)
+        session.session_id = answer.header("session").split(";")[0].strip() or None
+        step = "PLAY"
+        answer = await asyncio.wait_for(
+            session.request("PLAY", base, {"Range": "npt=0.000-"}), timeout
+        )
+        _check_answer(answer, step, session.username)
+        return sdp, facts
     except _LayerFailed:
         raise
     except TimeoutError:
-        raise _LayerFailed("rtsp", f"no RTSP answer from {where}: {_timed_out(timeout)}") from None
+        if step == "DESCRIBE":
+            raise _LayerFailed(
+                "rtsp", f"no RTSP answer from {where}: {_timed_out(timeout)}"
+            ) from None
+        raise _LayerFailed("rtsp", f"no answer to {step}: {_timed_out(timeout)}") from None
     except asyncio.IncompleteReadError:
         raise _LayerFailed(
-            "rtsp", "connection closed by the camera without an RTSP answer"
+            "rtsp", f"connection closed by the camera without an answer to {step}"
         ) from None
     except (asyncio.LimitOverrunError, ValueError, UnicodeError):
         raise _LayerFailed("rtsp", "the server does not speak RTSP") from None
     except OSError as exc:
         raise _LayerFailed("rtsp", f"RTSP {where} {_os_error_reason(exc, timeout)}") from None
+
+
+def _check_answer(answer: _RtspAnswer, step: str, username: str) -> None:
+    if answer.status == 200:
+        return
     if answer.status == 401:
-        if session.username:
+        if username:
             raise _LayerFailed("rtsp", "authentication failed (401): wrong user name or password")
         raise _LayerFailed("rtsp", "authentication required (401): no credentials configured")
-    if answer.status == 404:
+    if answer.status == 404 and step == "DESCRIBE":
         raise _LayerFailed("rtsp", "stream not found (404): wrong path or channel")
-    if answer.status != 200:
-        raise _LayerFailed("rtsp", f"RTSP server answered {answer.status} {answer.phrase}".strip())
-    sdp = answer.body.decode("latin-1", "replace")
-    codec = re.search(r"a=rtpmap:\d+\s+([A-Za-z0-9-]+)/", sdp)
-    return {"codec": codec.group(1).upper()} if codec else {}
+    text = f"{answer.status} {answer.phrase}".strip()
+    if step == "DESCRIBE":
+        raise _LayerFailed("rtsp", f"RTSP server answered {text}")
+    raise _LayerFailed("rtsp", f"camera refused {step}: {text}")
 
 
-async def _rtsp_recheck(session: _RtspSession, timeout: float) -> str:
-    """Why FFmpeg could not open a stream our DESCRIBE had found: ask again."""
+async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) -> _Received:
+    """Layer 4: collect access units from the first key frame for ``window_s`` seconds.
+
+    Each wait for data is bounded by ``read_s``; so is the wait for the first key frame
+    (FFmpeg cannot show a picture before one).
+    """
+    received = _Received(codec=sdp.codec, parameter_sets=sdp.parameter_sets, units=[], setup_ms=0)
+    depacketizer = _Depacketizer(sdp.codec, sdp.payload_type)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    first_key: float | None = None
+    while True:
+        now = loop.time()
+        if first_key is None:
+            wait = started + timeouts.read_s - now
+            if wait <= 0:
+                received.layer = "frame"
+                received.reason = (
+                    f"no key frame within {timeouts.read_s:.1f} s"
+                    if depacketizer.units
+                    else f"no video data within {timeouts.read_s:.1f} s"
+                )
+                return received
+        else:
+            wait = timeouts.read_s
+        try:
+            packet = await asyncio.wait_for(session.packet(), wait)
+        except TimeoutError:
+            if first_key is None:
+                continue  # the loop above reports what was missing
+            frames = len(received.units)
+            received.layer = "frame"
+            received.reason = (
+                f"stream stopped mid-read: no data for {timeouts.read_s:.1f} s "
+                f"after {frames} frame{'s' if frames != 1 else ''}"
+            )
+            return received
+        except (asyncio.IncompleteReadError, ConnectionError):
+            received.layer = "frame"
+            if first_key is None:
+                received.reason = "stream ended by the camera before the first frame"
+            else:
+                received.reason = (
+                    f"stream ended by the camera {loop.time() - first_key:.1f} s "
+                    "after the first frame"
+                )
+            return received
+        if packet is None or packet[0] != 0:
+            continue  # RTSP message or RTCP
+        depacketizer.feed(packet[1], loop.time())
+        if first_key is None:
+            keys = [i for i, unit in enumerate(depacketizer.units) if unit.key]
+            if keys:
+                del depacketizer.units[: keys[0]]  # frames before it cannot be decoded
+                first_key = depacketizer.units[0].arrived
+                received.first_key_ms = (first_key - started) * 1000
+        received.units = depacketizer.units
+        if first_key is not None and received.units[-1].arrived - first_key >= timeouts.window_s:
+            return received
+
+
+def _decode(received: _Received, samples: int) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """Decode the access units from memory: (last sample at full size, samples shrunk).
+
+    Every unit is decoded (``grab``: H.264 needs its references); only the samples,
+    spread over the window, are converted to BGR (``retrieve``). The last one is the
+    snapshot: the picture once the stream has settled.
+    """
+    units = received.units
+    if not units:
+        return None, []
+    start = units[0].arrived
+    span = units[-1].arrived - start
+    targets = [start + span * k / max(1, samples - 1) for k in range(samples)]
+    wanted = sorted(
+        {min(range(len(units)), key=lambda i: abs(units[i].arrived - t)) for t in targets}
+    )
+    data = b"".join(_START_CODE + ps for ps in received.parameter_sets)
+    data += b"".join(unit.data for unit in units)
+    _configure_opencv()
+    # Keep our own reference to the stream: OpenCV reads it until release() and does
+    # not hold one itself (an inline BytesIO crashed the process at release).
+    source = io.BytesIO(data)
+    cap = cv2.VideoCapture(source, cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+    last, frames = None, []
     try:
-        await _rtsp_check(session, timeout)
-    except _LayerFailed as failed:
-        return f"stream could not be opened: {failed.reason}"
-    return "stream could not be opened (SETUP or PLAY refused, or an unsupported codec)"
+        index = 0
+        while cap.isOpened() and index <= wanted[-1] and cap.grab():
+            if index in wanted:
+                ok, frame = cap.retrieve()
+                if ok and frame is not None:
+                    last = frame
+                    frames.append(diagnosis.analysis_frame(frame))
+            index += 1
+    finally:
+        cap.release()
+        source.close()
+    return last, frames
 
 
-# --- layers 3b-5: OpenCV (blocking, runs in a worker thread) --------------------------------
+# --- OpenCV (blocking, runs in a worker thread) ---------------------------------------------
 
 
 def _configure_opencv() -> None:
@@ -582,7 +919,9 @@ class _Capture:
 
 
 def _capture(uri: str, timeouts: ProbeTimeouts) -> _Capture:
-    """Open the stream, decode the first frame, then keep a few frames over the window.
+    """Fallback for codecs we do not depacketize: OpenCV's own RTSP client (serialised).
+
+    Open the stream, decode the first frame, then keep a few frames over the window.
 
     Only the kept frames are converted to BGR (``retrieve``) and shrunk to analysis size
     at once; the others are only decoded (``grab``), which H.264 needs anyway.
@@ -652,6 +991,7 @@ def _sample_window(cap: cv2.VideoCapture, result: _Capture, timeouts: ProbeTimeo
         if time.perf_counter() - first >= step * len(result.frames):
             ok, frame = cap.retrieve()
             if ok and frame is not None:
+                result.snapshot = frame  # the last sample: the settled picture
                 result.frames.append(diagnosis.analysis_frame(frame))
 
 
@@ -674,32 +1014,70 @@ def _reference_frame(reference: np.ndarray | bytes | None) -> np.ndarray | None:
 
 @dataclass
 class _Picture:
-    capture: _Capture
-    diagnosis: Diagnosis | None
-    snapshot_jpeg: bytes | None
-    thumbnail_jpeg: bytes | None
-    diagnosis_ms: float
+    snapshot_jpeg: bytes | None = None
+    thumbnail_jpeg: bytes | None = None
+    diagnosis: Diagnosis | None = None
+    stream: dict[str, object] = field(default_factory=dict)
+    diagnosis_ms: float = 0.0
 
 
-def _capture_and_diagnose(
-    uri: str,
+def _picture(
+    snapshot: np.ndarray | None,
+    frames: list[np.ndarray],
+    thresholds: DiagnosisThresholds,
+    reference: np.ndarray | bytes | None,
+    *,
+    judge: bool,
+) -> _Picture:
+    """Snapshot, thumbnail and (when ``judge``) the diagnosis of the decoded frames."""
+    if snapshot is None:
+        return _Picture()
+    start = time.perf_counter()
+    picture = _Picture(
+        snapshot_jpeg=_jpeg(snapshot),
+        thumbnail_jpeg=_jpeg(snapshot, THUMBNAIL_WIDTH, quality=75),
+        stream={"width": int(snapshot.shape[1]), "height": int(snapshot.shape[0])},
+    )
+    if judge:
+        picture.diagnosis = diagnosis.diagnose(
+            frames, reference=_reference_frame(reference), thresholds=thresholds
+        )
+    picture.diagnosis_ms = _ms_since(start)
+    return picture
+
+
+def _units_picture(
+    received: _Received,
     timeouts: ProbeTimeouts,
     thresholds: DiagnosisThresholds,
     reference: np.ndarray | bytes | None,
 ) -> _Picture:
-    """Everything blocking, in one worker-thread call: open, frames, diagnosis, JPEGs."""
-    capture = _capture(uri, timeouts)
-    if capture.snapshot is None:
-        return _Picture(capture, None, None, None, 0.0)
+    """Worker-thread part of the main path: decode from memory, diagnose, encode JPEGs."""
     start = time.perf_counter()
-    snapshot = _jpeg(capture.snapshot)
-    thumbnail = _jpeg(capture.snapshot, THUMBNAIL_WIDTH, quality=75)
-    found = None
-    if capture.layer is None:
-        found = diagnosis.diagnose(
-            capture.frames, reference=_reference_frame(reference), thresholds=thresholds
-        )
-    return _Picture(capture, found, snapshot, thumbnail, _ms_since(start))
+    last, frames = _decode(received, timeouts.samples)
+    decode_ms = _ms_since(start)
+    picture = _picture(last, frames, thresholds, reference, judge=received.layer is None)
+    picture.diagnosis_ms += decode_ms
+    units = received.units
+    if len(units) > 1 and units[-1].arrived > units[0].arrived:
+        fps = (len(units) - 1) / (units[-1].arrived - units[0].arrived)
+        picture.stream["fps"] = round(fps, 1)
+    return picture
+
+
+def _capture_picture(
+    uri: str,
+    timeouts: ProbeTimeouts,
+    thresholds: DiagnosisThresholds,
+    reference: np.ndarray | bytes | None,
+) -> tuple[_Capture, _Picture]:
+    """Worker-thread part of the fallback path: OpenCV reads, diagnose, encode JPEGs."""
+    capture = _capture(uri, timeouts)
+    picture = _picture(
+        capture.snapshot, capture.frames, thresholds, reference, judge=capture.layer is None
+    )
+    picture.stream.update(capture.stream)
+    return capture, picture
 
 
 # --- the probe ------------------------------------------------------------------------------
@@ -716,12 +1094,13 @@ async def probe_camera_async(
     """Probe one camera through every layer (M-2.1); never raises for a camera's fault.
 
     ``reference`` is the camera's reference snapshot (BGR array or JPEG bytes) for the
-    scene-change alarm (M-4.1a). ``executor`` runs the blocking OpenCV part; pass the pool
-    of ``probe_many`` to share it (None: asyncio's default pool).
+    scene-change alarm (M-4.1a). ``executor`` runs the blocking decode and diagnosis;
+    pass the pool of ``probe_many`` to share it (None: asyncio's default pool).
     """
     result = ProbeResult(target=target.display_uri)
     began = layer_start = time.perf_counter()
     layer = "tcp"
+    loop = asyncio.get_running_loop()
     try:
         await _tcp_check(target.host, target.port, timeouts.connect_s)
         result.latency_ms["tcp"] = _ms_since(layer_start)
@@ -741,42 +1120,50 @@ async def probe_camera_async(
         layer, layer_start = "rtsp", time.perf_counter()
         session = _RtspSession(stream_uri, username, password)
         try:
-            result.stream = await _rtsp_check(session, timeouts.rtsp_s)
-            describe_ms = _ms_since(layer_start)
-            picture = await asyncio.get_running_loop().run_in_executor(
+            sdp, result.stream = await _rtsp_open(session, timeouts.rtsp_s)
+            result.latency_ms["rtsp"] = _ms_since(layer_start)
+            if sdp is not None:
+                layer, layer_start = "frame", time.perf_counter()
+                received = await _receive(session, sdp, timeouts)
+                result.latency_ms["frame"] = received.first_key_ms or _ms_since(layer_start)
+                await session.teardown()
+        finally:
+            session.close()
+
+        if sdp is None:  # a codec we do not depacketize: OpenCV's RTSP client
+            capture, picture = await loop.run_in_executor(
                 executor,
-                _capture_and_diagnose,
+                _capture_picture,
                 _with_credentials(stream_uri, username, password),
                 timeouts,
                 thresholds,
                 reference,
             )
-            capture = picture.capture
-            result.latency_ms["rtsp"] = describe_ms + capture.open_ms
-            result.stream.update(capture.stream)
-            result.snapshot_jpeg = picture.snapshot_jpeg
-            result.thumbnail_jpeg = picture.thumbnail_jpeg
-            if capture.layer == "rtsp" and not capture.timed_out:
-                capture.reason = await _rtsp_recheck(session, timeouts.rtsp_s)
-        finally:
-            session.close()
-        if capture.layer == "rtsp":
-            raise _LayerFailed("rtsp", capture.reason)
-        layer = "frame"
-        result.latency_ms["frame"] = capture.frame_ms
-        if capture.layer == "frame":
+            result.latency_ms["rtsp"] += capture.open_ms
+            if capture.layer == "rtsp":
+                raise _LayerFailed("rtsp", capture.reason)
+            layer = "frame"
+            result.latency_ms["frame"] = capture.frame_ms
+            failure = (capture.layer, capture.reason)
+        else:
+            picture = await loop.run_in_executor(
+                executor, _units_picture, received, timeouts, thresholds, reference
+            )
+            failure = (received.layer, received.reason)
+            if not failure[0] and picture.diagnosis is None:
+                failure = ("frame", "video data arrived but no frame could be decoded")
+        result.stream.update(picture.stream)
+        result.snapshot_jpeg, result.thumbnail_jpeg = picture.snapshot_jpeg, picture.thumbnail_jpeg
+        if failure[0]:
             result.findings = list(diagnosis.diagnose([], thresholds=thresholds).findings)
-            raise _LayerFailed("frame", capture.reason)
+            raise _LayerFailed(*failure)
 
         layer = "diagnosis"
         result.latency_ms["diagnosis"] = picture.diagnosis_ms
         _apply_diagnosis(result, picture.diagnosis, thresholds)
     except _LayerFailed as failed:
-        result.verdict, result.failing_layer, result.reason = (
-            failed.verdict,
-            failed.layer,
-            failed.reason,
-        )
+        result.verdict, result.failing_layer = failed.verdict, failed.layer
+        result.reason = failed.reason
         result.latency_ms.setdefault(failed.layer, _ms_since(layer_start))
     except Exception as exc:  # noqa: BLE001 - a probe bug must not pass for a camera fault
         logger.error(

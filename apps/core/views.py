@@ -1,6 +1,8 @@
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -29,3 +31,11 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
         status["redis"] = f"error: {type(exc).__name__}"
     healthy = all(value == "ok" for value in status.values())
     return JsonResponse(status, status=200 if healthy else 503)
+
+
+def admin_login_view(request: HttpRequest) -> HttpResponse:
+    """One login page for everyone (lockout, two-factor). A signed-in user sent here by the
+    admin lacks its permission: say so instead of looping back through the login page."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", "/admin/"))

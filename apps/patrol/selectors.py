@@ -23,7 +23,11 @@ VIEW_ROLES = (
 )
 
 
-def patrol_may_start(*, user: User) -> bool:
+def patrol_may_start(*, user: User, camera: Camera | None = None) -> bool:
+    """Operators and security staff patrol everything (M-2.1); a vendor engineer only
+    re-checks one camera of their own company."""
+    if user.is_vendor_engineer:
+        return camera is not None and camera.vendor_id == user.department_id
     return user.has_any_role(*CHECK_ROLES)
 
 

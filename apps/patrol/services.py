@@ -37,7 +37,7 @@ def patrol_run_start(
     ``enqueue`` the checks go to the Celery workers after commit; without, the caller runs
     them (the ``patrol`` command).
     """
-    if by is not None and not selectors.patrol_may_start(user=by):
+    if by is not None and not selectors.patrol_may_start(user=by, camera=camera):
         raise RuleViolation(_("Your role cannot start a patrol."), clause="M-2.1")
     now = timezone.now()
     if trigger == PatrolRun.Trigger.SCHEDULE:

@@ -38,3 +38,24 @@ def test_wrong_code_is_refused_with_a_message(client, security_chief):
     response = client.post("/accounts/otp/setup/", {"token": "000000", "next": "/"})
     assert b"wrong or has expired" in response.content
     assert client.get("/").status_code == 302
+
+
+def test_password_alone_cannot_replace_an_existing_authenticator(client, security_chief):
+    TOTPDevice.objects.create(user=security_chief, name="phone", confirmed=True)
+    client.force_login(security_chief)
+    response = client.get("/accounts/otp/setup/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/otp/?")
+    assert not TOTPDevice.objects.filter(user=security_chief, confirmed=False).exists()
+    assert client.get("/audit/").status_code == 302
+
+
+def test_api_token_of_a_two_factor_role_is_refused(client, security_chief, duty_operator):
+    from rest_framework.authtoken.models import Token
+
+    chief_token = Token.objects.create(user=security_chief)
+    response = client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {chief_token.key}")
+    assert response.status_code == 401 and "two-factor" in response.json()["detail"]
+    operator_token = Token.objects.create(user=duty_operator)
+    assert (
+        client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {operator_token.key}").status_code == 200
+    )

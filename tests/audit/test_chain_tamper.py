@@ -106,3 +106,17 @@ def test_database_trigger_refuses_update_and_delete(chain):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql)
+
+
+def test_witness_keeps_failing_after_new_events_hide_a_deleted_head(
+    security_chief, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            event_append(actor=security_chief, action="test.event", data={"n": n})
+    _raw("DELETE FROM audit_auditevent WHERE sequence = 5", [])
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):  # new events reuse sequences 5, 6, 7
+            event_append(actor=security_chief, action="test.event", data={"after": n})
+    with pytest.raises(CommandError, match="BROKEN at sequence 5: does not match the witnessed"):
+        call_command("audit_verify")

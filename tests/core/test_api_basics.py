@@ -53,3 +53,18 @@ def test_rule_violation_is_a_400_with_its_clause(client, duty_operator):
         content_type="application/json",
     )
     assert response.status_code == 400 and response.json()["clause"] == "M-1.3"
+
+
+def test_vendor_change_without_work_order_is_a_400(client, vendor_engineer):
+    camera = CameraFactory(vendor=vendor_engineer.department)
+    client.force_login(vendor_engineer)
+    response = client.patch(
+        f"/api/cameras/{camera.pk}/", {"name": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 400 and "work-order" in response.json()["detail"]
+    ok = client.patch(
+        f"/api/cameras/{camera.pk}/",
+        {"name": "x", "work_order": "WO-5"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["name"] == "x"

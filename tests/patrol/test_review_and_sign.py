@@ -86,3 +86,20 @@ def test_one_fault_record_per_episode_not_per_day(cameras, duty_operator, securi
         check=run.checks.get(camera=bad), by=duty_operator, outcome="confirmed_fault", note=""
     )
     assert FaultRecord.objects.filter(camera=bad).count() == 2
+
+
+def test_vendor_may_recheck_own_camera_only(vendor_engineer, other_vendor_engineer):
+    from apps.patrol.models import PatrolRun
+    from apps.patrol.services import patrol_run_start
+
+    own = CameraFactory(vendor=vendor_engineer.department)
+    with pytest.raises(RuleViolation):
+        patrol_run_start(by=vendor_engineer, trigger=PatrolRun.Trigger.MANUAL, enqueue=False)
+    with pytest.raises(RuleViolation):
+        patrol_run_start(
+            by=other_vendor_engineer, trigger=PatrolRun.Trigger.MANUAL, camera=own, enqueue=False
+        )
+    run = patrol_run_start(
+        by=vendor_engineer, trigger=PatrolRun.Trigger.MANUAL, camera=own, enqueue=False
+    )
+    assert run.active_cameras == 1

@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, default=320)
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=10)
-    parser.add_argument("--stall-after", type=float, default=1.2, help="seconds, /stall and /ended")
+    parser.add_argument("--stall-after", type=float, default=0.6, help="seconds, /stall and /ended")
     parser.add_argument("--bench", type=int, default=0, metavar="N", help="N shared mounts /cam/i")
     args = parser.parse_args(argv)
 

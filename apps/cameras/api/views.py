@@ -35,7 +35,9 @@ SETTING_FIELDS = [
 
 
 class CameraSerializer(serializers.ModelSerializer):
-    work_order = serializers.CharField(write_only=True, max_length=64)
+    work_order = serializers.CharField(
+        write_only=True, max_length=64, required=False, allow_blank=True
+    )
     filing_overdue = serializers.BooleanField(read_only=True)
     has_credentials = serializers.BooleanField(read_only=True)
 
@@ -76,12 +78,12 @@ class CameraViewSet(
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.camera_create(
-            by=self.request.user, work_order=data.pop("work_order"), **data
+            by=self.request.user, work_order=data.pop("work_order", ""), **data
         )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
-        work_order = data.pop("work_order")
+        work_order = data.pop("work_order", "")  # the service names a missing one
         serializer.instance = services.camera_update(
             camera=serializer.instance, by=self.request.user, work_order=work_order, **data
         )
