@@ -433,6 +433,7 @@ class _RtspSession:
         self.writer: asyncio.StreamWriter | None = None
         self.challenge: tuple[str, dict[str, str]] | None = None
         self.session_id: str | None = None
+        self.channels = (0, 1)  # interleaved RTP and RTCP
         self.cseq = 0
         self._nonce_count = 0
 
@@ -748,6 +749,9 @@ async def _rtsp_open(
         )
         _check_answer(answer, step, session.username)
         session.session_id = answer.header("session").split(";")[0].strip() or None
+        channels = re.search(r"interleaved=(\d+)-(\d+)", answer.header("transport"))
+        if channels:  # the camera may pick other channels than we asked for
+            session.channels = (int(channels.group(1)), int(channels.group(2)))
         step = "PLAY"
         answer = await asyncio.wait_for(
             session.request("PLAY", base, {"Range": "npt=0.000-"}), timeout
@@ -825,18 +829,17 @@ async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) ->
             )
             return received
         except (asyncio.IncompleteReadError, ConnectionError):
-            received.layer = "frame"
-            if first_key is None:
-                received.reason = "stream ended by the camera before the first frame"
-            else:
-                received.reason = (
-                    f"stream ended by the camera {loop.time() - first_key:.1f} s "
-                    "after the first frame"
-                )
-            return received
-        if packet is None or packet[0] != 0:
-            continue  # RTSP message or RTCP
-        depacketizer.feed(packet[1], loop.time())
+            return _ended(received, first_key, loop.time())
+        if packet is None:
+            continue  # an RTSP message from the camera
+        channel, data = packet
+        if channel == session.channels[1]:
+            if _rtcp_bye(data):  # the camera ended the stream but keeps the connection
+                return _ended(received, first_key, loop.time())
+            continue
+        if channel != session.channels[0]:
+            continue
+        depacketizer.feed(data, loop.time())
         if first_key is None:
             keys = [i for i, unit in enumerate(depacketizer.units) if unit.key]
             if keys:
@@ -846,6 +849,26 @@ async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) ->
         received.units = depacketizer.units
         if first_key is not None and received.units[-1].arrived - first_key >= timeouts.window_s:
             return received
+
+
+def _ended(received: _Received, first_key: float | None, now: float) -> _Received:
+    received.layer = "frame"
+    if first_key is None:
+        received.reason = "stream ended by the camera before the first frame"
+    else:
+        received.reason = (
+            f"stream ended by the camera {now - first_key:.1f} s after the first frame"
+        )
+    return received
+
+
+def _rtcp_bye(data: bytes) -> bool:
+    """Whether an RTCP compound packet holds a BYE (packet type 203, RFC 3550)."""
+    while len(data) >= 4:
+        if data[1] == 203:
+            return True
+        data = data[4 + 4 * int.from_bytes(data[2:4], "big") :]
+    return False
 
 
 def _decode(received: _Received, samples: int) -> tuple[np.ndarray | None, list[np.ndarray]]:

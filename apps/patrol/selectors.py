@@ -131,4 +131,5 @@ def camera_history(*, camera: Camera, days: int = 30) -> dict:
         "availability": availability,
         "episodes": list(camera.down_episodes.all()[:20]),
         "faults": list(FaultRecord.objects.filter(camera=camera)[:20]),
+        "verdict_labels": dict(PatrolCheck.Verdict.choices),
     }

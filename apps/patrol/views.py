@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.cameras.labels import FINDING_LABELS, LAYER_LABELS
 from apps.cameras.selectors import camera_get
 from apps.core.exceptions import RuleViolation
 from apps.core.registers import RegisterListView
@@ -70,6 +71,8 @@ def _run_context(request: HttpRequest, run: PatrolRun) -> dict:
         and request.user.has_any_role(*selectors.REVIEW_ROLES),
         "review_form": CheckReviewForm(),
         "sign_form": RunSignForm(),
+        "finding_labels": FINDING_LABELS,
+        "layer_labels": LAYER_LABELS,
     }
 
 
