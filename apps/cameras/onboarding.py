@@ -54,7 +54,7 @@ def camera_onboard(
             _("The camera did not answer as expected (%(layer)s): %(reason)s")
             % {
                 "layer": result.failing_layer or "?",
-                "reason": probe.scrub_credentials(result.reason, secrets_=target.secrets),
+                "reason": probe.scrub_credentials(result.reason, passwords=target.secrets),
             }
         )
     device = result.device
