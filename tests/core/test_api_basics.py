@@ -68,3 +68,17 @@ def test_vendor_change_without_work_order_is_a_400(client, vendor_engineer):
         content_type="application/json",
     )
     assert ok.status_code == 200 and ok.json()["name"] == "x"
+
+
+def test_recheck_one_camera_through_the_api(
+    client, duty_operator, django_capture_on_commit_callbacks
+):
+    camera = CameraFactory()
+    client.force_login(duty_operator)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            "/api/patrol/runs/", {"camera": camera.pk}, content_type="application/json"
+        )
+    assert response.status_code == 201
+    assert response.json()["active_cameras"] == 1 and response.json()["camera"] == camera.pk
+    assert len(queued) == 1  # the check goes to the workers after commit
