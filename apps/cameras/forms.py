@@ -1,27 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Camera, Location, Recorder
-
-SETTING_FORM_FIELDS = [
-    "code",
-    "name",
-    "location",
-    "recorder",
-    "channel",
-    "onvif_host",
-    "onvif_port",
-    "rtsp_main_uri",
-    "rtsp_sub_uri",
-    "manufacturer",
-    "model",
-    "firmware",
-    "serial_number",
-    "commissioned_on",
-    "filed_on",
-    "status",
-    "diagnosis_overrides",
-]
+from .models import CAMERA_SETTING_FIELDS, Camera, Location, Recorder
 
 
 class WorkOrderField(forms.CharField):
@@ -41,7 +21,7 @@ class CameraForm(forms.ModelForm):
 
     class Meta:
         model = Camera
-        fields = SETTING_FORM_FIELDS
+        fields = CAMERA_SETTING_FIELDS
         widgets = {
             "commissioned_on": forms.DateInput(attrs={"type": "date"}),
             "filed_on": forms.DateInput(attrs={"type": "date"}),

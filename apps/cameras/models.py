@@ -207,6 +207,29 @@ class Camera(models.Model):
         return bool(self.credential_password)
 
 
+# A camera's settings (M-1.3): what only its vendor's engineers change, each change audited
+# with before/after values. One list for the form, the API and the service.
+CAMERA_SETTING_FIELDS = (
+    "code",
+    "name",
+    "location",
+    "recorder",
+    "channel",
+    "onvif_host",
+    "onvif_port",
+    "rtsp_main_uri",
+    "rtsp_sub_uri",
+    "manufacturer",
+    "model",
+    "firmware",
+    "serial_number",
+    "commissioned_on",
+    "filed_on",
+    "status",
+    "diagnosis_overrides",
+)
+
+
 class DownEpisode(models.Model):
     """A span during which a camera was down: from its first failing check to a passing one."""
 

@@ -18,35 +18,17 @@ from apps.accounts.models import Department, User
 from apps.audit.services import changes_between, event_append
 from apps.core.exceptions import RuleViolation
 
-from .models import FORBIDDEN_AREA_KINDS, Camera, Location, Recorder, Site
+from .models import CAMERA_SETTING_FIELDS, FORBIDDEN_AREA_KINDS, Camera, Location, Recorder, Site
 from .selectors import camera_actions
-
-# Fields a vendor engineer may set on a camera ("settings"), audited with before/after values.
-CAMERA_SETTING_FIELDS = (
-    "code",
-    "name",
-    "location_id",
-    "recorder_id",
-    "channel",
-    "onvif_host",
-    "onvif_port",
-    "rtsp_main_uri",
-    "rtsp_sub_uri",
-    "vendor_id",
-    "manufacturer",
-    "model",
-    "firmware",
-    "serial_number",
-    "commissioned_on",
-    "filed_on",
-    "status",
-    "diagnosis_overrides",
-)
-SECRET_FIELDS = ("credential_username", "credential_password")
 
 
 def _snapshot(camera: Camera) -> dict[str, Any]:
-    return {name: getattr(camera, name) for name in CAMERA_SETTING_FIELDS}
+    # Foreign keys by id: the audit event keeps plain values.
+    return {name: getattr(camera, _attname(name)) for name in CAMERA_SETTING_FIELDS}
+
+
+def _attname(name: str) -> str:
+    return Camera._meta.get_field(name).attname
 
 
 def _check_placement(location: Location) -> None:
@@ -142,7 +124,7 @@ def camera_update(*, camera: Camera, by: User, work_order: str, **changes: Any) 
             clause="M-1.3",
         )
     work_order = _require_work_order(by, work_order)
-    unknown = set(changes) - {f.removesuffix("_id") for f in CAMERA_SETTING_FIELDS}
+    unknown = set(changes) - set(CAMERA_SETTING_FIELDS)
     if unknown:
         raise RuleViolation(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
@@ -167,7 +149,7 @@ def camera_update(*, camera: Camera, by: User, work_order: str, **changes: Any) 
         ]
     )
     camera.save()
-    moved = "location_id" in diff
+    moved = "location" in diff
     event_append(
         actor=by,
         action="cameras.camera_update",

@@ -11,27 +11,7 @@ from apps.core.exceptions import RuleViolation
 
 from .. import selectors, services
 from ..filters import CameraFilterSet
-from ..models import Camera
-
-SETTING_FIELDS = [
-    "code",
-    "name",
-    "location",
-    "recorder",
-    "channel",
-    "onvif_host",
-    "onvif_port",
-    "rtsp_main_uri",
-    "rtsp_sub_uri",
-    "manufacturer",
-    "model",
-    "firmware",
-    "serial_number",
-    "commissioned_on",
-    "filed_on",
-    "status",
-    "diagnosis_overrides",
-]
+from ..models import CAMERA_SETTING_FIELDS, Camera
 
 
 class CameraSerializer(serializers.ModelSerializer):
@@ -45,7 +25,7 @@ class CameraSerializer(serializers.ModelSerializer):
         model = Camera
         fields = [
             "id",
-            *SETTING_FIELDS,
+            *CAMERA_SETTING_FIELDS,
             "vendor",
             "health",
             "down_since",
