@@ -271,7 +271,7 @@ CAMERA_WORK_ORDER_HOURS = env.int("CAMERA_WORK_ORDER_HOURS", default=72)
 
 # --- Daily patrol (M-2.1)
 PATROL_DAILY_AT = env("PATROL_DAILY_AT", default="06:00")  # local time of the scheduled run
-PATROL_CONCURRENCY = env.int("PATROL_CONCURRENCY", default=48)  # probes in flight per process
+PATROL_CONCURRENCY = env.int("PATROL_CONCURRENCY", default=64)  # probes in flight per process
 PATROL_CHUNK_SIZE = env.int("PATROL_CHUNK_SIZE", default=250)  # cameras per Celery task
 PATROL_RETRIES = env.int("PATROL_RETRIES", default=1)  # extra tries of a connection failure
 PATROL_RETRY_BACKOFF_SECONDS = env.float("PATROL_RETRY_BACKOFF_SECONDS", default=2.0)

@@ -51,3 +51,12 @@ def auditor(db):
 def _fresh_audit_witness(settings, tmp_path):
     # Each test's chain starts empty (rolled back), so its witnessed head starts empty too.
     settings.AUDIT_WITNESS_PATH = str(tmp_path / "audit-witness.json")
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # A page request activates its language for the thread; each test starts in English.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -73,7 +73,7 @@ def outcome_from_result(result: probe.ProbeResult) -> CheckOutcome:
         failing_layer=result.failing_layer,
         reason=data["reason"],
         checked_at=timezone.now(),
-        latency_ms=data["latency_ms"],
+        latency_ms={**data["latency_ms"], "total": data["duration_ms"]},
         metrics=metrics,
         findings=data["findings"],
         scene_changed=result.scene_changed,
@@ -83,10 +83,19 @@ def outcome_from_result(result: probe.ProbeResult) -> CheckOutcome:
     )
 
 
+def camera_probe_job(camera: Camera) -> probe.ProbeJob:
+    """Everything the probe needs about a registered camera, read before probing starts
+    (the probes run off the database thread). Raises ValueError if there is nothing to probe."""
+    return probe.ProbeJob(
+        target=camera_probe_target(camera),
+        thresholds=DiagnosisThresholds.from_overrides(camera.diagnosis_overrides),
+        reference=reference_jpeg(camera),
+        key=camera.pk,
+    )
+
+
 def camera_check(camera: Camera) -> CheckOutcome:
     """Probe one registered camera now (M-2.1)."""
-    thresholds = DiagnosisThresholds.from_overrides(camera.diagnosis_overrides)
-    result = probe.probe_camera(
-        camera_probe_target(camera), thresholds=thresholds, reference=reference_jpeg(camera)
-    )
+    job = camera_probe_job(camera)
+    result = probe.probe_camera(job.target, thresholds=job.thresholds, reference=job.reference)
     return outcome_from_result(result)

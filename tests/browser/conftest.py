@@ -9,8 +9,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Per module, not per session: Playwright's sync API keeps an event loop running in this
+    # thread while it is open, which code under test that calls asyncio.run must not meet.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

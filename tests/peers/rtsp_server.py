@@ -5,13 +5,15 @@ Run with Debian's ``/usr/bin/python3`` (it has ``gi``; the project's venv does n
     /usr/bin/python3 tests/peers/rtsp_server.py [--port 0] [--user U --password P]
     /usr/bin/python3 tests/peers/rtsp_server.py --bench 1000
 
-Two GStreamer RTSP servers bound to 127.0.0.1 in one process:
+Three GStreamer RTSP servers bound to 127.0.0.1 in one process:
 
 * the open server (no auth at all) with one mount per camera condition:
   /normal   ball + time overlay moving over a detailed background (a healthy camera)
   /moved    the same ball + time overlay over a different background (camera turned, M-4.1a)
   /black    black picture           /snow     television snow
-  /frozen   static SMPTE bars       /white    100 % white (overexposed)
+  /frozen   static SMPTE 100 % bars (plain 'smpte' has a noise patch: not frozen)
+  /white    100 % white (overexposed)
+  /mjpeg    the /normal scene as Motion JPEG   /hevc     the /normal scene as H.265
   /stall    like /normal, then stops sending after --stall-after seconds while the
             session stays open (a stream that stops mid-read)
   /ended    like /normal, then ends (EOS) after --stall-after seconds
@@ -39,12 +41,15 @@ gi.require_version("GstRtspServer", "1.0")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
 
 
-def _encoder(fps: int) -> str:
-    # A key frame every half second so a client joining a shared stream decodes soon.
+def _encoder(fps: int, *, aggregate: bool = False, codec: str = "h264") -> str:
+    """H.264 or H.265 with a key frame every half second, so a client joining a shared
+    stream decodes soon. ``aggregate`` bundles parameter sets with the frame in one
+    aggregation packet (STAP-A / AP), as many cameras do; otherwise each travels alone."""
+    mode = "zero-latency" if aggregate else "none"
     return (
-        f"videoconvert ! video/x-raw,format=I420 ! x264enc tune=zerolatency "
+        f"videoconvert ! video/x-raw,format=I420 ! x{codec[1:]}enc tune=zerolatency "
         f"speed-preset=ultrafast bitrate=400 key-int-max={max(1, fps // 2)} "
-        f"! rtph264pay name=pay0 pt=96 config-interval=1"
+        f"! rtp{codec}pay name=pay0 pt=96 config-interval=1 aggregate-mode={mode}"
     )
 
 
@@ -53,7 +58,7 @@ def _raw(width: int, height: int, fps: int, fmt: str = "") -> str:
     return f"video/x-raw{fmt},width={width},height={height},framerate={fps}/1"
 
 
-def _scene(background: str, width: int, height: int, fps: int) -> str:
+def _scene(background: str, width: int, height: int, fps: int, encoder: str = "") -> str:
     """A moving ball and an on-screen clock over a static, detailed background.
 
     Both follow the wall clock, like a camera's OSD, so every session shows a different
@@ -62,7 +67,7 @@ def _scene(background: str, width: int, height: int, fps: int) -> str:
     return (
         f"compositor name=mix background=black ! {_raw(width, height, fps)} "
         f'! clockoverlay time-format="%Y-%m-%d %H:%M:%S" font-desc="Sans 10" '
-        f"! {_encoder(fps)} "
+        f"! {encoder or _encoder(fps, aggregate=True)} "
         f"videotestsrc is-live=true pattern={background} ! {_raw(width, height, fps, 'AYUV')} "
         f"! mix.sink_0 "
         f"videotestsrc is-live=true pattern=ball animation-mode=wall-time "
@@ -107,7 +112,8 @@ class StallingFactory(GstRtspServer.RTSPMediaFactory):
 
         def on_frame(pad, info):
             now = time.monotonic()
-            started.append(now) if not started else None
+            if not started:
+                started.append(now)
             if now - started[0] < self.after_s:
                 return Gst.PadProbeReturn.OK
             if self.mode == "eos":
@@ -152,6 +158,14 @@ def build_open_server(args: argparse.Namespace) -> GstRtspServer.RTSPServer:
     for mount, pattern in plain.items():
         mounts.add_factory(f"/{mount}", _factory(_plain(pattern, w, h, fps), shared=True))
     mounts.add_factory("/normal", _factory(_scene(NORMAL_BACKGROUND, w, h, fps), shared=True))
+    # Motion JPEG, as older cameras send it: a codec the prober hands to OpenCV's client.
+    mjpeg = (
+        "videoconvert ! video/x-raw,format=I420 ! jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26"
+    )
+    mjpeg = _scene(NORMAL_BACKGROUND, w, h, fps, encoder=mjpeg)
+    mounts.add_factory("/mjpeg", _factory(mjpeg, shared=True))
+    hevc = _encoder(fps, aggregate=True, codec="h265")
+    mounts.add_factory("/hevc", _factory(_scene(NORMAL_BACKGROUND, w, h, fps, hevc), shared=True))
     mounts.add_factory("/moved", _factory(_scene(MOVED_BACKGROUND, w, h, fps), shared=True))
     for mount, mode in (("stall", "stall"), ("ended", "eos")):
         factory = StallingFactory(args.stall_after, mode)
