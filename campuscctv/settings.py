@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -30,8 +29,8 @@ def _required(name: str, debug_default: str) -> str:
         return value
     if DEBUG:
         return debug_default
-    # One line, naming the variable: the operator sees exactly what to set.
-    raise ImproperlyConfigured(f"Missing required setting {name} (set it in the environment).")
+    # One line naming the variable, no traceback: the operator sees exactly what to set.
+    raise SystemExit(f"campuscctv: missing required setting {name} (set it in the environment).")
 
 
 SECRET_KEY = _required("SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
@@ -42,8 +41,8 @@ FIELD_ENCRYPTION_KEY = _required(
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured(
-        "Missing required setting ALLOWED_HOSTS (set it in the environment)."
+    raise SystemExit(
+        "campuscctv: missing required setting ALLOWED_HOSTS (set it in the environment)."
     )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

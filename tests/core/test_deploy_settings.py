@@ -37,5 +37,7 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_missing_required_setting_is_named_in_one_line():
     env = {k: v for k, v in PRODUCTION.items() if k != "FIELD_ENCRYPTION_KEY"}
     result = _manage("check", env=env)
-    assert result.returncode != 0
-    assert "Missing required setting FIELD_ENCRYPTION_KEY" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "campuscctv: missing required setting FIELD_ENCRYPTION_KEY (set it in the environment)."
+    ]
