@@ -45,6 +45,7 @@ def test_operator_patrols_and_staffer_countersigns(
     assert "4 of 4 cameras checked" in seen and len(seen) >= 2
     assert page.url == url
     assert "Coverage: 4 of 4" in page.inner_text("[data-testid=coverage]")
+    assert page.inner_text("[data-testid=run-state]").strip() == "Finished, awaiting review"
     assert page.inner_text("[data-testid=fault-count]") == "3"
 
     row = page.locator("[data-testid=flagged] tr[data-camera=BLACK]")
