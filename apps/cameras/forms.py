@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CAMERA_SETTING_FIELDS, Camera, Location, Recorder
+from .models import CAMERA_SETTING_FIELDS, Camera, Location, Recorder, Site
 
 
 class WorkOrderField(forms.CharField):
@@ -84,3 +84,25 @@ class CredentialsForm(forms.Form):
 class CameraImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
     work_order = WorkOrderField()
+
+
+class SiteForm(forms.Form):
+    code = forms.CharField(label=_("code"), max_length=32)
+    name = forms.CharField(label=_("name"), max_length=120)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+
+
+class LocationForm(forms.Form):
+    site = forms.ModelChoiceField(Site.objects.all(), label=_("site"))
+    building = forms.CharField(label=_("building"), max_length=120)
+    floor = forms.CharField(label=_("floor"), max_length=20, required=False)
+    area = forms.CharField(label=_("area"), max_length=120, required=False)
+    area_kind = forms.ChoiceField(label=_("area kind"), choices=Location.AreaKind.choices)
+
+
+class RecorderForm(forms.Form):
+    code = forms.CharField(label=_("code"), max_length=32)
+    name = forms.CharField(label=_("name"), max_length=120)
+    site = forms.ModelChoiceField(Site.objects.all(), label=_("site"))
+    host = forms.CharField(label=_("host"), max_length=255, required=False)
+    channels = forms.IntegerField(label=_("channels"), min_value=1, max_value=512, initial=16)

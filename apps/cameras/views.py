@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,15 @@ from apps.core.registers import RegisterListView
 
 from . import selectors, services
 from .filters import CameraFilterSet
-from .forms import CameraForm, CameraImportForm, CameraOnboardForm, CredentialsForm
+from .forms import (
+    CameraForm,
+    CameraImportForm,
+    CameraOnboardForm,
+    CredentialsForm,
+    LocationForm,
+    RecorderForm,
+    SiteForm,
+)
 from .imports import COLUMNS, cameras_import
 from .onboarding import camera_onboard
 
@@ -137,4 +146,49 @@ def camera_import_view(request: HttpRequest) -> HttpResponse:
                 return redirect("camera_list")
     return render(
         request, "cameras/camera_import.html", {"form": form, "report": report, "columns": COLUMNS}
+    )
+
+
+PLACE_FORMS = {
+    "site": (SiteForm, services.site_create),
+    "location": (LocationForm, services.location_create),
+    "recorder": (RecorderForm, services.recorder_create),
+}
+
+
+@login_required
+def places_view(request: HttpRequest) -> HttpResponse:
+    """Sites, locations and recorders; vendor engineers add them (M-1.3)."""
+    if not request.user.has_any_role(*selectors.VIEW_ROLES):
+        raise PermissionDenied
+    may_add = selectors.camera_may_register(user=request.user)
+    kind = request.POST.get("kind") if request.method == "POST" else None
+    forms_by_kind = {
+        name: form_class(request.POST if name == kind else None, prefix=name)
+        for name, (form_class, _service) in PLACE_FORMS.items()
+    }
+    if kind in PLACE_FORMS:
+        if not may_add:
+            raise PermissionDenied
+        form = forms_by_kind[kind]
+        if form.is_valid():
+            try:
+                PLACE_FORMS[kind][1](by=request.user, **form.cleaned_data)
+            except (RuleViolation, ValidationError) as exc:
+                form.add_error(None, getattr(exc, "message", None) or "; ".join(exc.messages))
+            except IntegrityError:
+                form.add_error(None, _("This one exists already."))
+            else:
+                messages.success(request, _("Saved; the change is recorded."))
+                return redirect("camera_places")
+    return render(
+        request,
+        "cameras/places.html",
+        {
+            "sites": selectors.site_list(user=request.user),
+            "locations": selectors.location_list(user=request.user),
+            "recorders": selectors.recorder_list(user=request.user),
+            "forms": forms_by_kind,
+            "may_add": may_add,
+        },
     )

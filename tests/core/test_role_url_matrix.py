@@ -28,6 +28,7 @@ MATRIX = {
     "/cameras/?format=csv": VIEWERS,
     "/cameras/new/": {Role.VENDOR_ENGINEER},
     "/cameras/import/": {Role.VENDOR_ENGINEER},
+    "/cameras/places/": VIEWERS,
     "/cameras/{camera}/": VIEWERS,
     "/cameras/{camera}/edit/": {Role.VENDOR_ENGINEER},
     "/cameras/{camera}/credentials/": {Role.VENDOR_ENGINEER},
