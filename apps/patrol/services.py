@@ -15,7 +15,7 @@ from apps.audit.chain import canonical_json
 from apps.audit.services import event_append
 from apps.cameras.models import Camera, DownEpisode, Site
 from apps.cameras.probing import CheckOutcome
-from apps.cameras.services import camera_health_record
+from apps.cameras.services import camera_health_record, camera_reference_set
 from apps.core.exceptions import RuleViolation
 
 from . import selectors
@@ -141,6 +141,10 @@ def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome, attempts: 
                 FaultRecord.objects.filter(camera=camera, cleared_at=None).update(
                     cleared_at=outcome.checked_at
                 )
+            if not camera.reference_snapshot and outcome.verdict == "ok" and outcome.snapshot_jpeg:
+                # A camera registered without one (CSV import) gets its first normal picture as
+                # the reference that later scene changes are judged against (M-4.1a).
+                camera_reference_set(camera=camera, by=None, jpeg=outcome.snapshot_jpeg)
     if not won:
         for name in (snapshot, thumbnail):
             if name:

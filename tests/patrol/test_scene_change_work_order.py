@@ -29,3 +29,20 @@ def test_scene_change_under_a_work_order_is_covered(vendor_engineer, settings):
     later = timezone.now() + timedelta(hours=settings.CAMERA_WORK_ORDER_HOURS + 1)
     run = finished_run({camera: outcome("ok", scene_changed=True, at=later)})
     assert run.checks.get().flagged  # the work order no longer covers it
+
+
+def test_first_normal_picture_becomes_the_reference():
+    from apps.audit.models import AuditEvent
+
+    camera = CameraFactory()
+    result = outcome("ok")
+    result.snapshot_jpeg = b"\xff\xd8first-picture\xff\xd9"
+    finished_run({camera: result})
+    camera.refresh_from_db()
+    assert camera.reference_snapshot.read() == result.snapshot_jpeg
+    assert AuditEvent.objects.filter(action="cameras.reference_set", actor=None).count() == 1
+    later = outcome("ok")
+    later.snapshot_jpeg = b"\xff\xd8second\xff\xd9"
+    finished_run({camera: later})
+    camera.refresh_from_db()
+    assert camera.reference_snapshot.open("rb").read() == result.snapshot_jpeg  # kept
