@@ -8,11 +8,12 @@ from .chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from .models import AuditEvent
 from .witness import witness_read
 
-AUDIT_READER_ROLES = ("auditor", "security_chief")
+# Auditor-only: the chain also records what the security chief does.
+AUDIT_READER_ROLES = ("auditor",)
 
 
 def event_list(*, user) -> QuerySet[AuditEvent]:
-    """Auditors (and the security chief, who answers for the system) read the chain (M-4.2)."""
+    """Only auditors read the chain (M-4.2); it records everyone, the security chief too."""
     if not user.has_any_role(*AUDIT_READER_ROLES):
         return AuditEvent.objects.none()
     return AuditEvent.objects.select_related("actor")

@@ -27,7 +27,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
-    """The audit chain, read-only, for auditors and the security chief (M-4.2)."""
+    """The audit chain, read-only, for auditors (M-4.2)."""
 
     queryset = AuditEvent.objects.none()  # for the schema; requests use the selector
     serializer_class = AuditEventSerializer
