@@ -5,6 +5,7 @@ Embedded default (one machine): SQLite in the data folder + a local Redis.
 Production: DATABASE_URL=postgres://…, REDIS_URL=redis://…, DEBUG off.
 """
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,11 @@ import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+# The embedded default keeps its generated secrets in .env (scripts/install.sh writes it, git
+# ignores it); the environment wins over the file.
+ENV_FILE = Path(os.environ.get("CAMPUSCCTV_ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 DATA_DIR = Path(env("CAMPUSCCTV_DATA_DIR", default=str(BASE_DIR / "data")))

@@ -54,6 +54,19 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+if [ ! -f .env ]; then
+  # The embedded default's own secrets, made once per machine and never committed.
+  echo "==> .env with fresh SECRET_KEY and FIELD_ENCRYPTION_KEY (keep it, and back it up)"
+  (umask 077 && .venv/bin/python - > .env <<'PY'
+import secrets
+from cryptography.fernet import Fernet
+print(f"SECRET_KEY={secrets.token_urlsafe(50)}")
+print(f"FIELD_ENCRYPTION_KEY={Fernet.generate_key().decode()}")
+print("ALLOWED_HOSTS=127.0.0.1,localhost")
+PY
+  )
+fi
+
 echo "==> compilemessages"
 DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 echo "==> installed"

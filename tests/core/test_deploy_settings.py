@@ -18,6 +18,7 @@ PRODUCTION = {
 def _manage(*args, env):
     # Only what a process needs to run: the test settings' own variables stay out.
     clean = {k: os.environ[k] for k in ("PATH", "HOME", "CAMPUSCCTV_DATA_DIR") if k in os.environ}
+    clean["CAMPUSCCTV_ENV_FILE"] = "/nonexistent"  # only what the test gives, not the .env
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
