@@ -77,6 +77,10 @@ def patrol_run_start(
             "cameras": len(camera_ids),
             "site": site.code if site else None,
             "camera": camera.code if camera else None,
+            # M-1.1a: every use of stored device credentials is on record.
+            "credentials_used": sorted(
+                cameras.exclude(credential_password="").values_list("code", flat=True)
+            ),
         },
     )
     if enqueue:

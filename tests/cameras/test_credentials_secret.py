@@ -64,3 +64,15 @@ def test_replacing_is_audited_without_the_value(camera, vendor_engineer):
     assert event.clause == "M-1.1a" and "N3w-secret" not in str(event.data)
     camera.refresh_from_db()
     assert camera.credential_password == "N3w-secret"
+
+
+def test_every_patrol_records_which_stored_credentials_it_uses(camera):
+    from apps.patrol.models import PatrolRun
+    from apps.patrol.services import patrol_run_start
+    from tests.factories import CameraFactory
+
+    CameraFactory(code="NOCRED")
+    patrol_run_start(by=None, trigger=PatrolRun.Trigger.COMMAND, enqueue=False)
+    start = AuditEvent.objects.get(action="patrol.run_start")
+    assert start.data["credentials_used"] == ["SEC1"]
+    assert SECRET not in str(start.data)
