@@ -1,0 +1,122 @@
+"""What bounds a probe and what it returns (M-2.1): ``ProbeTimeouts``, ``ProbeResult``.
+
+Also the verdicts, the layer names, and ``_LayerFailed``: how any layer stops the probe
+with the reason a duty operator reads ("authentication failed (401)", "timed out after
+3.0 s"). The result's text leaves only through ``scrub_credentials`` (M-1.1a).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+from dataclasses import dataclass, field
+
+from apps.cameras.diagnosis import Finding
+
+from .targets import scrub_credentials
+
+OK, DEGRADED, FAULT, UNKNOWN = "ok", "degraded", "fault", "unknown"
+LAYERS = ("tcp", "onvif", "rtsp", "frame", "diagnosis")  # failing_layer values, in order
+
+
+@dataclass(frozen=True)
+class ProbeTimeouts:
+    """Bounds of each layer, in seconds (M-2.1: a dead camera must not stall the patrol).
+
+    ``rtsp_s`` bounds each of DESCRIBE, SETUP and PLAY. ``read_s`` bounds the wait for the
+    first key frame and then every gap in the data, so it must exceed the camera's
+    key-frame interval; a stream that stops mid-read is reported ``read_s`` after its last
+    packet. ``window_s`` is how long frames are collected after the first key frame, and
+    ``samples`` how many of them are diagnosed (the frozen check compares them).
+    """
+
+    connect_s: float = 3.0
+    onvif_s: float = 5.0
+    rtsp_s: float = 3.0
+    read_s: float = 3.0
+    window_s: float = 1.0
+    samples: int = 4
+
+    def __post_init__(self) -> None:
+        for name in ("connect_s", "onvif_s", "rtsp_s", "read_s"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be > 0")
+        if self.window_s < 0 or self.samples < 1:
+            raise ValueError("window_s must be >= 0 and samples >= 1")
+
+
+DEFAULT_TIMEOUTS = ProbeTimeouts()
+
+
+@dataclass
+class ProbeResult:
+    """What the patrol records for one camera (M-2.1; M-2.3 symptom text in ``reason``).
+
+    ``verdict``: ok, degraded, fault, or unknown when the probe itself could not run (an
+    error on our side), so the camera's state is not known. ``latency_ms`` has one entry
+    per layer reached: tcp (connect), onvif (the whole exchange), rtsp (DESCRIBE, SETUP,
+    PLAY), frame (PLAY to the first key frame), diagnosis (decode, diagnose, JPEGs).
+    ``scene_changed`` is the M-4.1a alarm; it does not change the verdict.
+    """
+
+    target: str
+    verdict: str = UNKNOWN
+    failing_layer: str | None = None
+    reason: str = ""
+    started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    latency_ms: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    scene_changed: bool = False
+    device: dict[str, str] = field(default_factory=dict)
+    clock_drift_s: float | None = None
+    stream_uri: str | None = None
+    stream: dict[str, object] = field(default_factory=dict)
+    snapshot_jpeg: bytes | None = field(default=None, repr=False)
+    thumbnail_jpeg: bytes | None = field(default=None, repr=False)
+    duration_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe, without image bytes and without credentials."""
+        data: dict[str, object] = {
+            "target": scrub_credentials(self.target),
+            "verdict": self.verdict,
+            "failing_layer": self.failing_layer,
+            "reason": scrub_credentials(self.reason),
+            "started_at": self.started_at.isoformat(),
+            "duration_ms": round(self.duration_ms, 1),
+            "latency_ms": {k: round(v, 1) for k, v in self.latency_ms.items()},
+            "metrics": {k: _json_number(v) for k, v in self.metrics.items()},
+            "findings": [f.to_dict() for f in self.findings],
+            "scene_changed": self.scene_changed,
+            "device": dict(self.device),
+            "clock_drift_s": self.clock_drift_s,
+            "stream_uri": scrub_credentials(self.stream_uri) if self.stream_uri else None,
+            "stream": dict(self.stream),
+            "snapshot_bytes": len(self.snapshot_jpeg or b""),
+            "thumbnail_bytes": len(self.thumbnail_jpeg or b""),
+        }
+        return data
+
+
+def _json_number(value: float | None) -> float | None:
+    return (
+        None if value is None or (isinstance(value, float) and not math.isfinite(value)) else value
+    )
+
+
+class _LayerFailed(Exception):
+    """A layer could not pass; ``reason`` is what the duty operator reads."""
+
+    def __init__(self, layer: str, reason: str, verdict: str = FAULT):
+        super().__init__(reason)
+        self.layer, self.reason, self.verdict = layer, reason, verdict
+
+
+def _ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def _timed_out(seconds: float) -> str:
+    return f"timed out after {seconds:.1f} s"
