@@ -7,7 +7,7 @@ uses the same one) and the columns to show.
 import csv
 from collections.abc import Callable, Iterable
 
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -34,7 +34,7 @@ def _cell(obj, column: str):
     return value
 
 
-class RegisterListView(LoginRequiredMixin):
+class RegisterListView:
     selector: Callable[..., QuerySet]
     filterset_class = None
     columns: tuple[str, ...] = ()
@@ -51,8 +51,6 @@ class RegisterListView(LoginRequiredMixin):
             self = cls()
             self.request = request
             if not request.user.is_authenticated:
-                from django.contrib.auth.views import redirect_to_login
-
                 return redirect_to_login(request.get_full_path())
             if cls.allowed_roles is not None and not request.user.has_any_role(*cls.allowed_roles):
                 raise PermissionDenied
