@@ -67,22 +67,15 @@ def user_record_change(*, by: User | None, user: User, before: dict) -> None:
         )
 
 
-@transaction.atomic
 def department_create(*, by: User | None, name: str, kind: str) -> Department:
-    department = Department.objects.create(name=name, kind=kind)
-    event_append(
-        actor=by,
-        action="accounts.department_create",
-        target=department,
-        clause="M-1.1",
-        data={"name": name, "kind": kind},
+    return department_save(
+        by=by, department=Department(name=name, kind=kind), changed=["name", "kind"]
     )
-    return department
 
 
 @transaction.atomic
-def department_save(*, by: User, department: Department, changed: list[str]) -> Department:
-    """A department added or edited in the admin, with the fields that changed."""
+def department_save(*, by: User | None, department: Department, changed: list[str]) -> Department:
+    """A department added or edited (admin, demo data), with the fields that changed."""
     adding = department.pk is None
     department.save()
     event_append(
