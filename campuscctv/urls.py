@@ -1,8 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.static import serve
 
 from apps.core import views as core_views
 
@@ -19,9 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("campuscctv.api_urls")),
 ]
-# Snapshots are evidence: only signed-in users get them.
-urlpatterns.append(
-    path("media/<path:path>", login_required(serve), {"document_root": settings.MEDIA_ROOT})
-)
+# No route serves MEDIA_ROOT: pictures are evidence (M-3.1), served only by views that find
+# their camera or patrol check through a selector scoped to the user (apps/core/media.py).
 
 handler403 = "apps.audit.views.permission_denied_view"

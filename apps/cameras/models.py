@@ -1,10 +1,13 @@
 """The camera registry: sites, locations, recorders (NVR) and cameras (M-1.3, M-2.1, M-4.1a)."""
 
+import os
+import uuid
 from datetime import timedelta
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
@@ -12,6 +15,31 @@ from apps.core.crypto import EncryptedTextField
 
 # Filing (备案) is due within this many days of commissioning.
 FILING_DUE_DAYS = 30
+
+
+@deconstructible
+class RandomImagePath:
+    """``upload_to`` for pictures of cameras: ``PREFIX/YYYY/MM/<uuid4 hex>.jpg``.
+
+    The name says nothing about the camera and cannot be guessed (M-3.1); pictures are served
+    only by views that check the camera is in the user's scope. Files stored under the older,
+    camera-named paths stay readable: the field keeps whatever name it was saved with.
+    """
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance, filename: str) -> str:
+        ext = os.path.splitext(filename)[1].lower()
+        if not (ext[1:].isalnum() and len(ext) <= 5):
+            ext = ".jpg"
+        return f"{self.prefix}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{ext}"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RandomImagePath) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
 
 
 class Site(models.Model):
@@ -159,7 +187,7 @@ class Camera(models.Model):
     )
     diagnosis_overrides = models.JSONField(_("diagnosis thresholds"), default=dict, blank=True)
     reference_snapshot = models.ImageField(
-        _("reference snapshot"), upload_to="cameras/reference/", blank=True
+        _("reference snapshot"), upload_to=RandomImagePath("cameras/reference"), blank=True
     )
     # Kept by the patrol (not settings): the camera's health over time.
     health = models.CharField(
@@ -169,9 +197,11 @@ class Camera(models.Model):
     up_since = models.DateTimeField(_("up since"), null=True, blank=True)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     last_snapshot = models.ImageField(
-        _("last snapshot"), upload_to="cameras/snapshots/", blank=True
+        _("last snapshot"), upload_to=RandomImagePath("cameras/snapshots"), blank=True
     )
-    last_thumbnail = models.ImageField(_("thumbnail"), upload_to="cameras/thumbs/", blank=True)
+    last_thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=RandomImagePath("cameras/thumbs"), blank=True
+    )
     # The work order under which a vendor engineer last changed the camera; a scene change
     # seen before work_order_until is covered by it (M-4.1a).
     work_order_ref = models.CharField(_("work order"), max_length=64, blank=True)

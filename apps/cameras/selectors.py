@@ -1,6 +1,7 @@
 """Reads of the camera registry, scoped to who is asking."""
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import Role, User
@@ -19,12 +20,15 @@ VIEW_ROLES = (
 
 
 def camera_list(*, user: User) -> QuerySet[Camera]:
-    """Vendor engineers see their own company's cameras (M-1.3); other staff roles see all."""
+    """Vendor engineers see their own company's cameras (M-1.3); other staff roles see all.
+
+    A vendor engineer without a company sees none (not the cameras that have no vendor).
+    """
     qs = Camera.objects.select_related("location__site", "recorder", "vendor")
     if user.is_superuser:
         return qs
     if user.is_vendor_engineer:
-        return qs.filter(vendor_id=user.department_id)
+        return qs.filter(vendor_id=user.department_id) if user.department_id else qs.none()
     if user.has_any_role(*VIEW_ROLES):
         return qs
     return qs.none()
@@ -32,6 +36,21 @@ def camera_list(*, user: User) -> QuerySet[Camera]:
 
 def camera_get(*, user: User, pk: int) -> Camera:
     return get_object_or_404(camera_list(user=user), pk=pk)  # out of scope = 404
+
+
+# Pictures of a camera, by the name used in its URL (cameras/<pk>/images/<kind>/).
+CAMERA_IMAGES = {
+    "reference": "reference_snapshot",
+    "snapshot": "last_snapshot",
+    "thumbnail": "last_thumbnail",
+}
+
+
+def camera_image_get(*, user: User, pk: int, kind: str):
+    """A picture of a camera in the user's scope (M-1.3, M-3.1); anything else is 404."""
+    if kind not in CAMERA_IMAGES:
+        raise Http404
+    return getattr(camera_get(user=user, pk=pk), CAMERA_IMAGES[kind])
 
 
 def camera_actions(*, user: User, camera: Camera) -> set[str]:
@@ -62,6 +81,8 @@ def camera_status_counts(*, user: User) -> dict[str, int]:
 
 
 def site_list(*, user: User) -> QuerySet[Site]:
+    """Sites and locations are shared campus geography: every role that may name a place sees
+    them all (a vendor registers cameras at them, footage requests will name them)."""
     return Site.objects.all()
 
 
@@ -70,4 +91,13 @@ def location_list(*, user: User) -> QuerySet[Location]:
 
 
 def recorder_list(*, user: User) -> QuerySet[Recorder]:
-    return Recorder.objects.select_related("site", "vendor")
+    """Recorders are devices with settings, like cameras: a vendor engineer sees their own
+    company's (M-1.3), the other camera roles see all, everyone else none."""
+    qs = Recorder.objects.select_related("site", "vendor")
+    if user.is_superuser:
+        return qs
+    if user.is_vendor_engineer:
+        return qs.filter(vendor_id=user.department_id) if user.department_id else qs.none()
+    if user.has_any_role(*VIEW_ROLES):
+        return qs
+    return qs.none()

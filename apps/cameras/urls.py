@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.camera_detail_view, name="camera_detail"),
     path("<int:pk>/edit/", views.camera_edit_view, name="camera_edit"),
     path("<int:pk>/credentials/", views.camera_credentials_view, name="camera_credentials"),
+    path("<int:pk>/images/<str:kind>/", views.camera_image_view, name="camera_image"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.exceptions import RuleViolation
+from apps.core.media import image_response
 from apps.core.registers import RegisterListView
 
 from . import selectors, services
@@ -56,6 +57,12 @@ def camera_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": selectors.camera_actions(user=request.user, camera=camera),
         },
     )
+
+
+@login_required
+def camera_image_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Reference, last snapshot or thumbnail of a camera in the user's scope (404 otherwise)."""
+    return image_response(request, selectors.camera_image_get(user=request.user, pk=pk, kind=kind))
 
 
 @login_required

@@ -35,7 +35,7 @@ class PatrolConfig(AppConfig):
                 {
                     "key": "patrol_unreviewed",
                     "label": _("Latest patrol: results to review"),
-                    "count": checks_awaiting_review(run=latest).count(),
+                    "count": checks_awaiting_review(run=latest, user=user).count(),
                     "url": latest.get_absolute_url(),
                 }
             ]

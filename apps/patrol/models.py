@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.cameras.models import Camera, DownEpisode, Site
+from apps.cameras.models import Camera, DownEpisode, RandomImagePath, Site
 
 
 class PatrolRun(models.Model):
@@ -112,8 +112,12 @@ class PatrolCheck(models.Model):
     latency_ms = models.JSONField(_("latency per layer (ms)"), default=dict, blank=True)
     scene_changed = models.BooleanField(_("scene changed"), default=False)
     covered_by_work_order = models.CharField(_("covered by work order"), max_length=64, blank=True)
-    snapshot = models.ImageField(_("snapshot"), upload_to="patrol/%Y/%m/%d/", blank=True)
-    thumbnail = models.ImageField(_("thumbnail"), upload_to="patrol/%Y/%m/%d/thumbs/", blank=True)
+    snapshot = models.ImageField(
+        _("snapshot"), upload_to=RandomImagePath("patrol/snapshots"), blank=True
+    )
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=RandomImagePath("patrol/thumbs"), blank=True
+    )
     review = models.CharField(
         _("review"), max_length=20, choices=Review.choices, blank=True, default=""
     )

@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,6 +24,10 @@ VIEW_ROLES = (
 )
 
 
+def _sees_all(user: User) -> bool:
+    return user.is_superuser or not user.is_vendor_engineer
+
+
 def patrol_may_start(*, user: User, camera: Camera | None = None) -> bool:
     """Operators and security staff patrol everything (M-2.1); a vendor engineer only
     re-checks one camera of their own company."""
@@ -31,20 +36,37 @@ def patrol_may_start(*, user: User, camera: Camera | None = None) -> bool:
     return user.has_any_role(*CHECK_ROLES)
 
 
+def _scoped_checks(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:
+    """The run's checks the user may see; ``user=None`` is the system itself (services that
+    judge the whole run: the finish event, the countersignature rule)."""
+    if user is None:
+        return run.checks.all()
+    return run.checks.filter(camera__in=camera_list(user=user).values("pk"))
+
+
 def run_list(*, user: User) -> QuerySet[PatrolRun]:
+    """Runs the user may open (M-2.1). A vendor engineer sees only runs that checked at least
+    one camera of their company (M-1.3); the run page then shows only those cameras."""
     if not (user.is_superuser or user.has_any_role(*VIEW_ROLES)):
         return PatrolRun.objects.none()
-    return PatrolRun.objects.select_related("started_by", "signed_by", "site", "camera")
+    qs = PatrolRun.objects.select_related("started_by", "signed_by", "site", "camera")
+    if user.is_vendor_engineer and not user.is_superuser:
+        in_scope = PatrolCheck.objects.filter(
+            run=OuterRef("pk"), camera__in=camera_list(user=user).values("pk")
+        )
+        qs = qs.filter(Exists(in_scope))
+    return qs
 
 
 def run_get(*, user: User, pk: int) -> PatrolRun:
     return get_object_or_404(run_list(user=user), pk=pk)
 
 
-def run_progress(*, run: PatrolRun) -> dict[str, int]:
-    """Counts for the live progress bar and the coverage line, in one query."""
+def run_progress(*, run: PatrolRun, user: User | None) -> dict[str, int]:
+    """Counts for the live progress bar and the coverage line, in one query, over the cameras
+    the user may see (a vendor engineer: their company's only, M-1.3)."""
     done = Q(state=PatrolCheck.State.DONE)
-    counts = run.checks.aggregate(
+    counts = _scoped_checks(run=run, user=user).aggregate(
         total=Count("pk"),
         checked=Count("pk", filter=done),
         pending=Count("pk", filter=Q(state=PatrolCheck.State.PENDING)),
@@ -55,7 +77,10 @@ def run_progress(*, run: PatrolRun) -> dict[str, int]:
         unknown=Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.UNKNOWN)),
         scene_changed=Count("pk", filter=done & Q(scene_changed=True)),
     )
-    counts["active_cameras"] = run.active_cameras
+    # The run's own figure counts every company's cameras; a scoped user sees their checks.
+    counts["active_cameras"] = (
+        run.active_cameras if user is None or _sees_all(user) else (counts["total"])
+    )
     counts["percent"] = (
         round(100 * (counts["checked"] + counts["not_checked"]) / counts["total"])
         if counts["total"]
@@ -71,22 +96,46 @@ def _flagged_q() -> Q:
 
 
 def check_list(*, user: User, run: PatrolRun | None = None) -> QuerySet[PatrolCheck]:
+    """Checks of cameras in the user's scope (M-1.3); nobody outside the camera roles."""
     qs = PatrolCheck.objects.select_related("camera__location", "reviewed_by", "run").filter(
-        camera__in=camera_list(user=user)
+        camera__in=camera_list(user=user).values("pk")
     )
     return qs.filter(run=run) if run is not None else qs
 
 
-def checks_flagged(*, run: PatrolRun) -> QuerySet[PatrolCheck]:
-    return run.checks.filter(_flagged_q()).select_related("camera__location", "reviewed_by")
+def checks_flagged(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:
+    return (
+        _scoped_checks(run=run, user=user)
+        .filter(_flagged_q())
+        .select_related("camera__location", "reviewed_by")
+    )
 
 
-def checks_awaiting_review(*, run: PatrolRun) -> QuerySet[PatrolCheck]:
-    return checks_flagged(run=run).filter(review="")
+def checks_awaiting_review(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:
+    return checks_flagged(run=run, user=user).filter(review="")
+
+
+def checks_not_checked(*, run: PatrolRun, user: User) -> QuerySet[PatrolCheck]:
+    return (
+        _scoped_checks(run=run, user=user)
+        .filter(state=PatrolCheck.State.NOT_CHECKED)
+        .select_related("camera")
+    )
 
 
 def check_get(*, user: User, pk: int) -> PatrolCheck:
     return get_object_or_404(check_list(user=user), pk=pk)
+
+
+# Pictures of a patrol check, by the name used in its URL (patrol/checks/<pk>/images/<kind>/).
+CHECK_IMAGES = ("snapshot", "thumbnail")
+
+
+def check_image_get(*, user: User, pk: int, kind: str):
+    """A check's picture, if its camera is in the user's scope (M-1.3, M-3.1); else 404."""
+    if kind not in CHECK_IMAGES:
+        raise Http404
+    return getattr(check_get(user=user, pk=pk), kind)
 
 
 def run_actions(*, user: User, run: PatrolRun) -> set[str]:

@@ -189,7 +189,7 @@ def patrol_run_finish(*, run: PatrolRun) -> bool:
     )
     if won:
         run.refresh_from_db()
-        progress = selectors.run_progress(run=run)
+        progress = selectors.run_progress(run=run, user=None)
         event_append(
             actor=None,
             action="patrol.run_finish",
@@ -267,7 +267,7 @@ def patrol_run_sign(*, run: PatrolRun, by: User, note: str = "") -> PatrolRun:
         raise RuleViolation(
             _("Only security-office staff may countersign a finished run."), clause="M-2.2"
         )
-    unreviewed = selectors.checks_awaiting_review(run=run).count()
+    unreviewed = selectors.checks_awaiting_review(run=run, user=None).count()
     if unreviewed:
         raise RuleViolation(
             _("%(n)d flagged result(s) still await the duty operator's review.")

@@ -9,5 +9,6 @@ urlpatterns = [
     path("<int:pk>/progress/", views.patrol_run_progress_view, name="patrol_run_progress"),
     path("<int:pk>/sign/", views.patrol_run_sign_view, name="patrol_run_sign"),
     path("checks/<int:pk>/review/", views.patrol_check_review_view, name="patrol_check_review"),
+    path("checks/<int:pk>/images/<str:kind>/", views.patrol_check_image_view, name="check_image"),
     path("cameras/<int:pk>/history/", views.camera_history_view, name="camera_history"),
 ]

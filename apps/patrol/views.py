@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,22 +10,40 @@ from django.views.decorators.http import require_POST
 from apps.cameras.labels import FINDING_LABELS, LAYER_LABELS
 from apps.cameras.selectors import camera_get
 from apps.core.exceptions import RuleViolation
+from apps.core.media import image_response
 from apps.core.registers import RegisterListView
 
 from . import selectors, services
 from .filters import PatrolRunFilterSet
 from .forms import CheckReviewForm, PatrolStartForm, RunSignForm
-from .models import PatrolCheck, PatrolRun
+from .models import PatrolRun
 
 
 class PatrolRunRegisterView(RegisterListView):
     selector = staticmethod(selectors.run_list)
     filterset_class = PatrolRunFilterSet
-    columns = ("id", "started_at", "trigger", "state", "active_cameras", "finished_at", "signed_by")
     title = gettext_lazy("Patrol runs")
     template_name = "patrol/run_list.html"
     allowed_roles = selectors.VIEW_ROLES
     csv_filename = "patrol-runs.csv"
+
+    all_columns = (
+        "id",
+        "started_at",
+        "trigger",
+        "state",
+        "active_cameras",
+        "finished_at",
+        "signed_by",
+    )
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        # A run's active-camera figure counts every company's cameras: not for a vendor
+        # engineer, who sees their own cameras' figures on the run page (M-1.3).
+        if self.request.user.is_vendor_engineer and not self.request.user.is_superuser:
+            return tuple(c for c in self.all_columns if c != "active_cameras")
+        return self.all_columns
 
     def extra_context(self) -> dict:
         return {
@@ -40,7 +58,11 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
     form = PatrolStartForm(request.POST)
     camera = None
     if request.POST.get("camera"):
-        camera = camera_get(user=request.user, pk=int(request.POST["camera"]))
+        camera_id = request.POST["camera"]
+        # Not a camera id (letters, or too long for a 64-bit key): no such camera.
+        if not (camera_id.isascii() and camera_id.isdigit()) or len(camera_id) > 18:
+            raise Http404
+        camera = camera_get(user=request.user, pk=int(camera_id))
     if not form.is_valid():
         messages.error(request, _("Choose a valid site."))
         return redirect("patrol_runs")
@@ -59,13 +81,13 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
 
 
 def _run_context(request: HttpRequest, run: PatrolRun) -> dict:
+    """Page and htmx fragment alike show only the checks of cameras in the user's scope."""
+    user = request.user
     return {
         "run": run,
-        "progress": selectors.run_progress(run=run),
-        "flagged": selectors.checks_flagged(run=run),
-        "not_checked": run.checks.filter(state=PatrolCheck.State.NOT_CHECKED).select_related(
-            "camera"
-        ),
+        "progress": selectors.run_progress(run=run, user=user),
+        "flagged": selectors.checks_flagged(run=run, user=user),
+        "not_checked": selectors.checks_not_checked(run=run, user=user),
         "run_actions": selectors.run_actions(user=request.user, run=run),
         "may_review": run.state != PatrolRun.State.SIGNED
         and request.user.has_any_role(*selectors.REVIEW_ROLES),
@@ -87,6 +109,12 @@ def patrol_run_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The live part of the run page, polled by htmx while the run is running."""
     run = selectors.run_get(user=request.user, pk=pk)
     return render(request, "patrol/_run_live.html", _run_context(request, run))
+
+
+@login_required
+def patrol_check_image_view(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A patrol check's snapshot or thumbnail, if its camera is in the user's scope (else 404)."""
+    return image_response(request, selectors.check_image_get(user=request.user, pk=pk, kind=kind))
 
 
 @login_required

@@ -72,7 +72,7 @@ def test_patrol_of_real_cameras(fleet):
     assert "not-the-password" not in str(checks["WRONGPW"].reason)
     assert checks["OFFLINE"].attempts == 2  # one retry of a connection failure
     assert checks["NORMAL"].snapshot and checks["NORMAL"].thumbnail
-    progress = selectors.run_progress(run=run)
+    progress = selectors.run_progress(run=run, user=None)
     assert run.state == PatrolRun.State.FINISHED
     assert (progress["checked"], progress["active_cameras"], progress["faults"]) == (9, 9, 6)
     assert Camera.objects.get(code="OFFLINE").health == Camera.Health.DOWN

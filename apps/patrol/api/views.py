@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,10 @@ from ..models import PatrolCheck, PatrolRun
 
 
 class PatrolRunSerializer(serializers.ModelSerializer):
+    """A run as the requesting user may see it: counts cover their cameras only (M-1.3)."""
+
     progress = serializers.SerializerMethodField()
+    active_cameras = serializers.SerializerMethodField()
 
     class Meta:
         model = PatrolRun
@@ -33,8 +37,17 @@ class PatrolRunSerializer(serializers.ModelSerializer):
             "progress",
         ]
 
+    def _progress(self, run: PatrolRun) -> dict[str, int]:
+        cache = self.context.setdefault("progress", {})
+        if run.pk not in cache:
+            cache[run.pk] = selectors.run_progress(run=run, user=self.context["request"].user)
+        return cache[run.pk]
+
     def get_progress(self, run: PatrolRun) -> dict[str, int]:
-        return selectors.run_progress(run=run)
+        return self._progress(run)
+
+    def get_active_cameras(self, run: PatrolRun) -> int:
+        return self._progress(run)["active_cameras"]
 
 
 class PatrolStartSerializer(serializers.Serializer):
@@ -49,6 +62,9 @@ class PatrolStartSerializer(serializers.Serializer):
 class PatrolCheckSerializer(serializers.ModelSerializer):
     camera_code = serializers.CharField(source="camera.code", read_only=True)
     flagged = serializers.BooleanField(read_only=True)
+    # Pictures by the scoped view's address, never by their storage path (M-3.1).
+    snapshot = serializers.SerializerMethodField()
+    thumbnail = serializers.SerializerMethodField()
 
     class Meta:
         model = PatrolCheck
@@ -75,6 +91,19 @@ class PatrolCheckSerializer(serializers.ModelSerializer):
             "snapshot",
             "thumbnail",
         ]
+
+    def _image_url(self, check: PatrolCheck, kind: str) -> str | None:
+        if not getattr(check, kind):
+            return None
+        url = reverse("check_image", args=[check.pk, kind])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_snapshot(self, check: PatrolCheck) -> str | None:
+        return self._image_url(check, "snapshot")
+
+    def get_thumbnail(self, check: PatrolCheck) -> str | None:
+        return self._image_url(check, "thumbnail")
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -110,7 +139,10 @@ class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
             site=serializer.validated_data.get("site"),
             camera=camera,
         )
-        return Response(PatrolRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        return Response(
+            PatrolRunSerializer(run, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=SignSerializer, responses=PatrolRunSerializer)
     @action(detail=True, methods=["post"])
@@ -120,7 +152,7 @@ class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
         run = services.patrol_run_sign(
             run=self.get_object(), by=request.user, **serializer.validated_data
         )
-        return Response(PatrolRunSerializer(run).data)
+        return Response(PatrolRunSerializer(run, context=self.get_serializer_context()).data)
 
 
 class PatrolCheckViewSet(viewsets.ReadOnlyModelViewSet):

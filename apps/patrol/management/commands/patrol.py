@@ -42,12 +42,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         execution.run_pending_checks(run.pk)
         run.refresh_from_db()
-        progress = selectors.run_progress(run=run)
+        progress = selectors.run_progress(run=run, user=None)
         self.stdout.write(
             f"patrol run #{run.pk}: {progress['checked']}/{progress['active_cameras']} checked "
             f"in {time.monotonic() - started:.1f} s; ok {progress['ok']}, degraded "
             f"{progress['degraded']}, fault {progress['faults']}, unknown {progress['unknown']}, "
             f"not checked {progress['not_checked']}, scene changed {progress['scene_changed']}"
         )
-        for check in selectors.checks_flagged(run=run):
+        for check in selectors.checks_flagged(run=run, user=None):
             self.stdout.write(f"  {check.camera.code}: {check.verdict} {check.reason}")
