@@ -1,11 +1,31 @@
-"""User management in the admin, restricted to the security chief (M-1.1)."""
+"""User management in the admin, restricted to the security chief (M-1.1).
+
+Roles and passwords go through the services like every other path: the separation of duties
+is checked in the form (shown as a form error) and again when saving (M-1.2); a password set
+here revokes the person's API tokens (M-1.1a)."""
+
+from contextvars import ContextVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.exceptions import RuleViolation
 
 from . import services
 from .models import Department, User
+
+# Who is setting a password in the admin; Django builds the password form without the request.
+_acting_user: ContextVar = ContextVar("admin_acting_user", default=None)
+
+
+class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        set_usable = self.cleaned_data.get("set_usable_password", True)
+        password = self.cleaned_data["password1"] if set_usable else None
+        return services.user_password_set(by=_acting_user.get(), user=self.user, password=password)
 
 
 @admin.register(User)
@@ -21,15 +41,48 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = (
         (None, {"fields": ("username", "full_name", "department", "password1", "password2")}),
     )
+    change_password_form = AuditedAdminPasswordChangeForm
 
     def get_form(self, request, obj=None, **kwargs):
         request._audit_before = services.snapshot_for_change(obj) if obj else None
-        return super().get_form(request, obj, **kwargs)
+        form_class = super().get_form(request, obj, **kwargs)
+        if "groups" not in form_class.base_fields:
+            return form_class
+        by = request.user
+
+        class RolesCheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if "groups" in cleaned:
+                    try:
+                        services.roles_check(
+                            by=by,
+                            user=self.instance,
+                            roles=[group.name for group in cleaned["groups"]],
+                            department=cleaned.get("department", self.instance.department),
+                        )
+                    except RuleViolation as exc:
+                        raise ValidationError({"groups": exc.message}) from exc
+                return cleaned
+
+        return RolesCheckedForm
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        groups = form.cleaned_data.pop("groups", None)
+        super().save_related(request, form, formsets, change)  # other relations, not roles
+        if groups is not None:
+            services.user_roles_assign(
+                by=request.user, user=form.instance, roles=[g.name for g in groups]
+            )
         before = getattr(request, "_audit_before", None) or {}
         services.user_record_change(by=request.user, user=form.instance, before=before)
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _acting_user.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _acting_user.reset(token)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # people who acted stay on record; deactivate instead (M-1.3)

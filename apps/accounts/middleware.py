@@ -1,15 +1,28 @@
-"""Members of roles in OTP_REQUIRED_ROLES must pass TOTP before anything else (M-1.1a)."""
+"""Members of roles in OTP_REQUIRED_ROLES, superusers and everyone who can reach the admin
+must pass TOTP before anything else (M-1.1a); see selectors.otp_required."""
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
-_ALWAYS_ALLOWED = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon")
+from .selectors import otp_required
+
+# A half-logged-in user (password passed, code not yet) reaches the second-factor pages
+# (/accounts/otp/ and /accounts/otp/setup/), logout, and what any page needs to render.
+# Not the password page: changing the password would need only the first factor.
+_ALWAYS_ALLOWED = (
+    "/accounts/otp/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+    "/healthz",
+    "/favicon",
+)
 
 
 def otp_required_for(user) -> bool:
-    return user.is_authenticated and user.has_any_role(*settings.OTP_REQUIRED_ROLES)
+    return otp_required(user=user)
 
 
 class TwoFactorRequiredMiddleware:
@@ -25,5 +38,7 @@ class TwoFactorRequiredMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor verification required."}, status=403)
-            return redirect(f"{reverse('otp_verify')}?next={request.get_full_path()}")
+            return redirect(
+                f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}"
+            )
         return self.get_response(request)

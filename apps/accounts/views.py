@@ -3,9 +3,10 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,10 +23,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = "/"
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.password_changed(user=self.request.user)
-        messages.success(self.request, _("Your password was changed."))
-        return response
+        services.user_password_set(
+            by=self.request.user, user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, form.user)  # this session stays signed in
+        messages.success(
+            self.request, _("Your password was changed. Your API tokens were revoked.")
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -53,31 +58,31 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator: the first one after the password, a replacement only after
-    passing the current one (else the password alone would replace the second factor)."""
+    passing the current one (else the password alone would replace the second factor).
+
+    GET only explains; a POST makes the key (no write on a plain GET, which a link or a
+    prefetch can trigger), and a POST with the code confirms it."""
     has_device = TOTPDevice.objects.filter(user=request.user, confirmed=True).exists()
     if has_device and not request.user.is_verified():
         return redirect(f"/accounts/otp/?next={_next_url(request)}")
+    context = {"next": _next_url(request), "has_device": has_device}
+    if request.method != "POST":
+        return render(request, "accounts/otp_setup.html", context)
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
-    form = TokenForm(request.POST or None)
-    if form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            services.otp_device_confirm(user=request.user, device=device)
-            otp_login(request, device)
-            messages.success(request, _("Two-factor authentication is on."))
-            return redirect(_next_url(request))
-        form.add_error("token", _("The code is wrong or has expired."))
+    form = TokenForm()
+    if "token" not in request.POST or device is None:
+        device = services.otp_device_start(user=request.user)
+    else:
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            if device.verify_token(form.cleaned_data["token"]):
+                services.otp_device_confirm(user=request.user, device=device)
+                otp_login(request, device)
+                messages.success(request, _("Two-factor authentication is on."))
+                return redirect(_next_url(request))
+            form.add_error("token", _("The code is wrong or has expired."))
     svg = BytesIO()
     qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(svg)
     secret = device.config_url.split("secret=")[1].split("&")[0]
-    return render(
-        request,
-        "accounts/otp_setup.html",
-        {
-            "form": form,
-            "qr_svg": svg.getvalue().decode(),
-            "secret": secret,
-            "next": _next_url(request),
-        },
-    )
+    context.update({"form": form, "qr_svg": svg.getvalue().decode(), "secret": secret})
+    return render(request, "accounts/otp_setup.html", context)
