@@ -7,12 +7,15 @@ cd "$(dirname "$0")/.."
 
 # fonts-noto-cjk: Chinese PDFs; ffmpeg: ffprobe and the ONVIF test camera's encoder;
 # gstreamer + python3-gi: the RTSP test cameras; chromium: browser tests; gettext: translations.
+# gstreamer1.0-x has the peers' clockoverlay/timeoverlay/textoverlay; it is only a recommended
+# package, so --no-install-recommends leaves it out and every demo camera answers 503.
+# tests/peers/test_gst_packages.py fails when a peer's element comes from a package not listed here.
 APT_PACKAGES=(
   python3 python3-venv python3-dev build-essential git curl
   redis-server fonts-noto-cjk gettext ffmpeg poppler-utils
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libffi-dev
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools python3-gi
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-x python3-gi
   chromium
 )
 command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(nodejs npm)

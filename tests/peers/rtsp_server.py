@@ -24,11 +24,17 @@ Three GStreamer RTSP servers bound to 127.0.0.1 in one process:
 ``--bench N`` serves /cam/1 ... /cam/N on the open server instead, all sharing ONE
 pipeline and encoder (a constant media key), so the benchmark measures the prober, not
 the peer. When all servers listen it prints ``READY <port> <digest_port> <basic_port>``.
+
+``--elements`` prints every GStreamer element this peer uses (its launch lines and the
+ones the RTSP server adds per session), one per line, and exits without serving; it needs
+no element to be installed. tests/peers/test_gst_packages.py checks that each comes from a
+Debian package scripts/install.sh brings.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import signal
 import sys
 import time
@@ -84,6 +90,44 @@ def _plain(pattern: str, width: int, height: int, fps: int) -> str:
 
 NORMAL_BACKGROUND = "pinwheel"
 MOVED_BACKGROUND = "checkers-8"
+PLAIN_PATTERNS = {"black": "black", "snow": "snow", "frozen": "smpte100", "white": "white"}
+# Motion JPEG, as older cameras send it: a codec the prober hands to OpenCV's client.
+MJPEG_ENCODER = (
+    "videoconvert ! video/x-raw,format=I420 ! jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26"
+)
+# Elements GstRtspServer creates itself for every session, beside the launch line (measured
+# with GST_DEBUG=GST_ELEMENT_FACTORY:5 while clients played each mount over UDP and TCP).
+SERVER_ELEMENTS = (
+    *("appsink", "appsrc", "capsfilter", "funnel", "multiudpsink", "rtpbin", "rtpsession"),
+    *("rtpssrcdemux", "rtpstorage", "tee", "udpsrc"),
+)
+
+
+def pipelines(width: int, height: int, fps: int) -> dict[str, str]:
+    """Every launch line the peer serves, by mount ("/protected": both protected servers;
+    "/cam/N": the one pipeline all benchmark mounts share)."""
+    scene = _scene(NORMAL_BACKGROUND, width, height, fps)
+    lines = {
+        f"/{mount}": _plain(pattern, width, height, fps)
+        for mount, pattern in PLAIN_PATTERNS.items()
+    }
+    lines["/normal"] = scene
+    lines["/mjpeg"] = _scene(NORMAL_BACKGROUND, width, height, fps, encoder=MJPEG_ENCODER)
+    hevc = _encoder(fps, aggregate=True, codec="h265")
+    lines["/hevc"] = _scene(NORMAL_BACKGROUND, width, height, fps, hevc)
+    lines["/moved"] = _scene(MOVED_BACKGROUND, width, height, fps)
+    lines["/stall"] = lines["/ended"] = lines["/protected"] = lines["/cam/N"] = scene
+    return lines
+
+
+def launch_elements(launch: str) -> set[str]:
+    """The element names in a gst-launch line, read from its text (no GStreamer needed).
+
+    Tokens are "!", brackets, caps ("video/x-raw,..."), properties ("key=value", quoted
+    values kept whole), pad references ("mix.sink_0") and element names: the bare words.
+    """
+    words = shlex.split(launch.replace("(", " ( ").replace(")", " ) ").replace("!", " ! "))
+    return {w for w in words if w not in "()!" and not any(c in w for c in "=/.,:")}
 
 
 def _launch(spec: str) -> str:
@@ -144,35 +188,19 @@ def _server(port: int) -> GstRtspServer.RTSPServer:
 
 
 def build_open_server(args: argparse.Namespace) -> GstRtspServer.RTSPServer:
-    w, h, fps = args.width, args.height, args.fps
+    lines = pipelines(args.width, args.height, args.fps)
     server = _server(args.port)
     mounts = server.get_mount_points()
     if args.bench:
-        shared = _factory(
-            _scene(NORMAL_BACKGROUND, w, h, fps), shared=True, factory=SharedFactory()
-        )
+        shared = _factory(lines["/cam/N"], shared=True, factory=SharedFactory())
         for i in range(1, args.bench + 1):
             mounts.add_factory(f"/cam/{i}", shared)
         return server
-    plain = {"black": "black", "snow": "snow", "frozen": "smpte100", "white": "white"}
-    for mount, pattern in plain.items():
-        mounts.add_factory(f"/{mount}", _factory(_plain(pattern, w, h, fps), shared=True))
-    mounts.add_factory("/normal", _factory(_scene(NORMAL_BACKGROUND, w, h, fps), shared=True))
-    # Motion JPEG, as older cameras send it: a codec the prober hands to OpenCV's client.
-    mjpeg = (
-        "videoconvert ! video/x-raw,format=I420 ! jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26"
-    )
-    mjpeg = _scene(NORMAL_BACKGROUND, w, h, fps, encoder=mjpeg)
-    mounts.add_factory("/mjpeg", _factory(mjpeg, shared=True))
-    hevc = _encoder(fps, aggregate=True, codec="h265")
-    mounts.add_factory("/hevc", _factory(_scene(NORMAL_BACKGROUND, w, h, fps, hevc), shared=True))
-    mounts.add_factory("/moved", _factory(_scene(MOVED_BACKGROUND, w, h, fps), shared=True))
-    for mount, mode in (("stall", "stall"), ("ended", "eos")):
+    for mount in (*(f"/{m}" for m in PLAIN_PATTERNS), "/normal", "/mjpeg", "/hevc", "/moved"):
+        mounts.add_factory(mount, _factory(lines[mount], shared=True))
+    for mount, mode in (("/stall", "stall"), ("/ended", "eos")):
         factory = StallingFactory(args.stall_after, mode)
-        mounts.add_factory(
-            f"/{mount}",
-            _factory(_scene(NORMAL_BACKGROUND, w, h, fps), shared=False, factory=factory),
-        )
+        mounts.add_factory(mount, _factory(lines[mount], shared=False, factory=factory))
     return server
 
 
@@ -190,7 +218,7 @@ def build_protected_server(args: argparse.Namespace, method: str) -> GstRtspServ
         auth.set_supported_methods(GstRtsp.RTSPAuthMethod.BASIC)
     server.set_auth(auth)  # no default token on purpose: anonymous clients get 401
 
-    factory = _factory(_scene(NORMAL_BACKGROUND, args.width, args.height, args.fps), shared=True)
+    factory = _factory(pipelines(args.width, args.height, args.fps)["/protected"], shared=True)
     role = Gst.Structure.new_from_string(
         "camera-user, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
     )
@@ -209,7 +237,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fps", type=int, default=10)
     parser.add_argument("--stall-after", type=float, default=0.6, help="seconds, /stall and /ended")
     parser.add_argument("--bench", type=int, default=0, metavar="N", help="N shared mounts /cam/i")
+    parser.add_argument("--elements", action="store_true", help="list the elements used, exit")
     args = parser.parse_args(argv)
+    if args.elements:
+        lines = pipelines(args.width, args.height, args.fps).values()
+        print("\n".join(sorted(set(SERVER_ELEMENTS).union(*map(launch_elements, lines)))))
+        return 0
 
     Gst.init(None)
     loop = GLib.MainLoop()
