@@ -6,6 +6,7 @@ uses the same one) and the columns to show.
 
 import csv
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,21 @@ from django.utils import timezone
 class _Echo:
     def write(self, value):
         return value
+
+
+# OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A text cell a spreadsheet would read as a formula gets a leading single quote, shown
+    as text and not run (a failed login's user name, a camera name). Every CSV/XLSX export
+    writes its cells through this. Numbers stay numbers; anything else (a related record, a
+    translated label) is judged by the text the file will hold."""
+    if value is None or isinstance(value, (int, float, Decimal)):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _cell(obj, column: str):
@@ -111,9 +127,9 @@ class RegisterListView:
 
         def lines():
             yield "\ufeff"  # BOM: Excel opens the Chinese text as UTF-8
-            yield writer.writerow([str(h) for h in self.column_headers()])
+            yield writer.writerow([spreadsheet_safe(str(h)) for h in self.column_headers()])
             for obj in queryset.iterator(chunk_size=1000):
-                yield writer.writerow([_cell(obj, c) for c in self.columns])
+                yield writer.writerow([spreadsheet_safe(_cell(obj, c)) for c in self.columns])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
