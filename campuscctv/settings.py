@@ -269,6 +269,11 @@ LOGGING = {
 
 # Head of the audit chain, witnessed outside the database (apps.audit.witness).
 AUDIT_WITNESS_PATH = env("AUDIT_WITNESS_PATH", default=str(DATA_DIR / "audit-witness.json"))
+# HMAC-SHA256 key that signs the witness; the database never holds it, so rewriting the chain
+# and the witness needs it too. Comma-separated: the first signs, all verify (rotation).
+AUDIT_WITNESS_KEY = _required("AUDIT_WITNESS_KEY", "dev-only-insecure-audit-witness-key-" + "x" * 8)
+if any(len(key) < 32 for key in AUDIT_WITNESS_KEY.split(",")):
+    raise SystemExit("campuscctv: setting AUDIT_WITNESS_KEY: each key needs 32 or more characters.")
 
 # A vendor engineer's work order covers scene changes of that camera for this many hours (M-4.1a).
 CAMERA_WORK_ORDER_HOURS = env.int("CAMERA_WORK_ORDER_HOURS", default=72)

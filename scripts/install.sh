@@ -59,15 +59,22 @@ fi
 
 if [ ! -f .env ]; then
   # The embedded default's own secrets, made once per machine and never committed.
-  echo "==> .env with fresh SECRET_KEY and FIELD_ENCRYPTION_KEY (keep it, and back it up)"
+  echo "==> .env with fresh SECRET_KEY, FIELD_ENCRYPTION_KEY and AUDIT_WITNESS_KEY (keep it, and back it up)"
   (umask 077 && .venv/bin/python - > .env <<'PY'
 import secrets
 from cryptography.fernet import Fernet
 print(f"SECRET_KEY={secrets.token_urlsafe(50)}")
 print(f"FIELD_ENCRYPTION_KEY={Fernet.generate_key().decode()}")
+print(f"AUDIT_WITNESS_KEY={secrets.token_urlsafe(32)}")
 print("ALLOWED_HOSTS=127.0.0.1,localhost")
 PY
   )
+elif ! grep -q '^AUDIT_WITNESS_KEY=' .env; then
+  # An install from before the signed audit witness: add its key once, keep everything else.
+  # The old unsigned witness then needs `manage.py audit_witness_reset` (docs/audit.md).
+  echo "==> .env: adding a fresh AUDIT_WITNESS_KEY (keep it, and back it up)"
+  [ -z "$(tail -c1 .env)" ] || echo >> .env
+  .venv/bin/python -c 'import secrets; print(f"AUDIT_WITNESS_KEY={secrets.token_urlsafe(32)}")' >> .env
 fi
 
 echo "==> compilemessages"

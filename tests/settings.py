@@ -6,6 +6,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "k" * 50)
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHQta2V5LTAwMDA=")
+os.environ.setdefault("AUDIT_WITNESS_KEY", "test-only-audit-witness-key-" + "w" * 20)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")

@@ -9,10 +9,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.exceptions import RuleViolation
 
 from .chain import GENESIS_HASH, event_hash
 from .models import AuditEvent
-from .witness import witness_record
+from .selectors import chain_walk, chain_witness_check
+from .witness import Witness, witness_raw, witness_record, witness_replace
 
 # Any fixed number: all writers of the chain take this PostgreSQL advisory lock in turn.
 _CHAIN_LOCK_KEY = 0x4343_5456  # "CCTV"
@@ -72,6 +76,63 @@ def event_append(
         prev_hash=prev_hash, hash=event_hash(prev_hash=prev_hash, fields=fields), **fields
     )
     transaction.on_commit(partial(witness_record, event.sequence, event.hash))
+    return event
+
+
+@transaction.atomic
+def witness_reset(*, reason: str, by: Any = None, os_user: str = "") -> AuditEvent:
+    """Start a new signed witness at the chain as it is, on record (M-4.2).
+
+    For an operator who moved to a new database, restored a backup or upgraded from an
+    unsigned witness (docs/audit.md). The rows must verify: a new witness cannot repair a
+    broken chain. The audit.witness_reset event keeps what the old witness said and what
+    audit_verify reported, and is the first head the new witness vouches for.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("Give the reason for resetting the audit witness."), clause="M-4.2")
+    new: dict[str, Witness] = {}
+
+    def _write_new_witness() -> None:
+        witness_replace(new["witness"])
+
+    _lock_chain()  # no event is appended between the check and the reset event
+    walked = chain_walk()
+    if not walked.ok:
+        raise RuleViolation(
+            _(
+                "The audit chain itself is broken at sequence %(sequence)s (%(reason)s); "
+                "a new witness would not repair it."
+            )
+            % {"sequence": walked.broken_sequence, "reason": walked.reason},
+            clause="M-4.2",
+        )
+    before = chain_witness_check(walked)
+    if before.ok:
+        raise RuleViolation(
+            _("The audit witness is valid and matches the chain; there is nothing to reset."),
+            clause="M-4.2",
+        )
+    old = witness_raw()
+    # Registered before event_append's own witness_record, so that one finds it done.
+    transaction.on_commit(_write_new_witness)
+    event = event_append(
+        actor=by,
+        action="audit.witness_reset",
+        target_type="audit.witness",
+        target_label="audit witness",
+        clause="M-4.2",
+        data={
+            "reason": reason,
+            "os_user": os_user,
+            "verified_events": walked.count,
+            "verify_before": before.reason,
+            "old_witness": {k: (old or {}).get(k) for k in ("chain_id", "sequence", "hash")},
+            "old_witness_present": old is not None,
+        },
+    )
+    first_hash = AuditEvent.objects.filter(sequence=1).values_list("hash", flat=True).get()
+    new["witness"] = Witness(chain_id=first_hash, sequence=event.sequence, hash=event.hash)
     return event
 
 

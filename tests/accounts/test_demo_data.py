@@ -15,10 +15,13 @@ def test_refuses_with_debug_off(settings):
         call_command("demo_data")
 
 
-def test_creates_one_user_per_role_and_is_repeatable(settings, capsys):
+def test_creates_one_user_per_role_and_is_repeatable(
+    settings, capsys, django_capture_on_commit_callbacks
+):
     settings.DEBUG = True
-    call_command("demo_data")
-    call_command("demo_data")
+    with django_capture_on_commit_callbacks(execute=True):  # as committed: the witness follows
+        call_command("demo_data")
+        call_command("demo_data")
     for role in Role.values:
         assert User.objects.filter(groups__name=role).count() == 1, role
     assert "chief" in capsys.readouterr().out

@@ -10,6 +10,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "prod-" + "Zq8!xV2#mK9@pL4$nR7^" * 3,
     "FIELD_ENCRYPTION_KEY": "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHQta2V5LTAwMDA=",
+    "AUDIT_WITNESS_KEY": "prod-witness-" + "Hq3!wT6#" * 4,
     "ALLOWED_HOSTS": "cctv.example.edu.cn",
     "DJANGO_SETTINGS_MODULE": "campuscctv.settings",
 }
