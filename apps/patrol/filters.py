@@ -1,10 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import FilterSet, IntegerFilter
+
 from .models import PatrolCheck, PatrolRun
 
 
-class PatrolRunFilterSet(django_filters.FilterSet):
+class PatrolRunFilterSet(FilterSet):
     state = django_filters.ChoiceFilter(choices=PatrolRun.State.choices, label=_("state"))
     date_from = django_filters.DateFilter(
         field_name="started_at", lookup_expr="date__gte", label=_("from date")
@@ -18,12 +20,12 @@ class PatrolRunFilterSet(django_filters.FilterSet):
         fields = ["state", "date_from", "date_to"]
 
 
-class PatrolCheckFilterSet(django_filters.FilterSet):
+class PatrolCheckFilterSet(FilterSet):
     verdict = django_filters.ChoiceFilter(choices=PatrolCheck.Verdict.choices, label=_("verdict"))
     camera = django_filters.CharFilter(
         field_name="camera__code", lookup_expr="icontains", label=_("camera")
     )
-    run = django_filters.NumberFilter(field_name="run_id", label=_("patrol run"))
+    run = IntegerFilter(field_name="run_id", label=_("patrol run"))
 
     class Meta:
         model = PatrolCheck
