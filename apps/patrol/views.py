@@ -63,6 +63,8 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
         if not (camera_id.isascii() and camera_id.isdigit()) or len(camera_id) > 18:
             raise Http404
         camera = camera_get(user=request.user, pk=int(camera_id))
+    if not selectors.patrol_may_start(user=request.user, camera=camera):
+        raise PermissionDenied  # M-2.1: a refusal, not a message after the fact
     if not form.is_valid():
         messages.error(request, _("Choose a valid site."))
         return redirect("patrol_runs")
@@ -120,6 +122,8 @@ def patrol_check_image_view(request: HttpRequest, pk: int, kind: str) -> HttpRes
 @login_required
 @require_POST
 def patrol_check_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_any_role(*selectors.REVIEW_ROLES):
+        raise PermissionDenied  # M-1.4: the duty operators and security staff review
     check = selectors.check_get(user=request.user, pk=pk)
     form = CheckReviewForm(request.POST)
     if form.is_valid():
@@ -139,6 +143,8 @@ def patrol_check_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def patrol_run_sign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_any_role(*selectors.SIGN_ROLES):
+        raise PermissionDenied  # M-2.2: security-office staff countersign
     run = selectors.run_get(user=request.user, pk=pk)
     form = RunSignForm(request.POST)
     if form.is_valid():

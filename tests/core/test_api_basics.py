@@ -5,7 +5,7 @@ import re
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.factories import CameraFactory
+from tests.factories import CameraFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_schema_and_docs_for_signed_in_users(client, duty_operator):
     assert not re.search(rb'(src|href)="(https?:)?//', docs.content)
 
 
-def test_rule_violation_is_a_400_with_its_clause(client, duty_operator):
+def test_a_role_that_may_not_write_gets_403(client, duty_operator):
     camera = CameraFactory()
     client.force_login(duty_operator)
     response = client.patch(
@@ -55,7 +55,21 @@ def test_rule_violation_is_a_400_with_its_clause(client, duty_operator):
         {"name": "x", "work_order": "W"},
         content_type="application/json",
     )
-    assert response.status_code == 400 and response.json()["clause"] == "M-1.3"
+    assert response.status_code == 403
+    camera.refresh_from_db()
+    assert camera.name != "x"
+
+
+def test_rule_violation_is_a_400_with_its_clause(client, vendor_engineer):
+    camera = CameraFactory(vendor=vendor_engineer.department)
+    bathroom = LocationFactory(area_kind="bathroom")
+    client.force_login(vendor_engineer)
+    response = client.patch(
+        f"/api/cameras/{camera.pk}/",
+        {"location": bathroom.pk, "work_order": "W"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["clause"] == "M-4.1c"
 
 
 def test_vendor_change_without_work_order_is_a_400(client, vendor_engineer):

@@ -19,7 +19,11 @@ def test_review_and_sign_through_the_api(client, duty_operator, security_staff):
     assert [c["camera_code"] for c in flagged["results"]] == ["B"]
     check_id = flagged["results"][0]["id"]
     refused = client.post(f"/api/patrol/runs/{run.pk}/sign/", {}, content_type="application/json")
-    assert refused.status_code == 400 and refused.json()["clause"] == "M-2.2"
+    assert refused.status_code == 403  # the duty operator does not countersign (M-2.2)
+    client.force_login(security_staff)
+    early = client.post(f"/api/patrol/runs/{run.pk}/sign/", {}, content_type="application/json")
+    assert early.status_code == 400 and early.json()["clause"] == "M-2.2"  # review first
+    client.force_login(duty_operator)
     reviewed = client.post(
         f"/api/patrol/checks/{check_id}/review/",
         {"outcome": "confirmed_fault"},

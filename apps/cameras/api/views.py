@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.models import Role
 from apps.core.api.permissions import role_permission
 from apps.core.exceptions import RuleViolation
 
@@ -54,6 +55,12 @@ class CameraViewSet(
 
     def get_queryset(self):
         return selectors.camera_list(user=self.request.user)
+
+    def get_permissions(self):
+        # M-1.3: only vendor engineers write; anyone else is refused (403) before any lookup.
+        if self.action in ("create", "update", "partial_update", "credentials"):
+            return [role_permission(Role.VENDOR_ENGINEER)()]
+        return super().get_permissions()
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

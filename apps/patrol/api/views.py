@@ -1,7 +1,9 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from apps.cameras.models import Camera, Site
@@ -126,6 +128,13 @@ class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.run_list(user=self.request.user)
 
+    def get_permissions(self):
+        # Writes by a role that may not make them are refused (403) before any lookup.
+        roles = {"create": selectors.CHECK_ROLES, "sign": selectors.SIGN_ROLES}.get(self.action)
+        if roles is not None:
+            return [role_permission(*roles)()]
+        return super().get_permissions()
+
     @extend_schema(request=PatrolStartSerializer, responses={201: PatrolRunSerializer})
     def create(self, request):
         serializer = PatrolStartSerializer(data=request.data)
@@ -133,6 +142,8 @@ class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
         camera = serializer.validated_data.get("camera")
         if camera is not None:
             camera = camera_get(user=request.user, pk=camera.pk)
+        if not selectors.patrol_may_start(user=request.user, camera=camera):
+            raise PermissionDenied(_("Your role cannot start a patrol."))
         run = services.patrol_run_start(
             by=request.user,
             trigger=PatrolRun.Trigger.MANUAL,
@@ -163,6 +174,11 @@ class PatrolCheckViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.check_list(user=self.request.user)
+
+    def get_permissions(self):
+        if self.action == "review":
+            return [role_permission(*selectors.REVIEW_ROLES)()]
+        return super().get_permissions()
 
     @extend_schema(request=ReviewSerializer, responses=PatrolCheckSerializer)
     @action(detail=True, methods=["post"])
