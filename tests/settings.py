@@ -8,6 +8,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "k" * 50)
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWVuY3J5cHQta2V5LTAwMDA=")
 os.environ.setdefault("AUDIT_WITNESS_KEY", "test-only-audit-witness-key-" + "w" * 20)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("CAMERA_NETWORKS", "127.0.0.0/8,::1/128")  # the peers listen on loopback
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "false")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "false")

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import CAMERA_SETTING_FIELDS, Camera, Location, Recorder, Site
+from .probe.targets import split_userinfo
+from .services import URI_FIELDS
 
 
 class WorkOrderField(forms.CharField):
@@ -14,6 +16,18 @@ class WorkOrderField(forms.CharField):
         )
 
 
+class AddressField(forms.CharField):
+    """A camera address (stream URI, ONVIF host). What was typed goes to the service, which
+    moves any ``user:password@`` into the encrypted fields (M-1.1a); a form shown again after
+    a refusal shows the address without it, so the password never comes back in the page."""
+
+    def bound_data(self, data, initial):
+        if not isinstance(data, str):
+            return data
+        plain = split_userinfo(data)[0]
+        return "" if "@" in plain else plain  # a password the splitter could not isolate
+
+
 class CameraForm(forms.ModelForm):
     """A vendor engineer's change of camera settings (M-1.3); credentials are separate."""
 
@@ -22,6 +36,7 @@ class CameraForm(forms.ModelForm):
     class Meta:
         model = Camera
         fields = CAMERA_SETTING_FIELDS
+        field_classes = {name: AddressField for name in ("onvif_host", *URI_FIELDS)}
         widgets = {
             "commissioned_on": forms.DateInput(attrs={"type": "date"}),
             "filed_on": forms.DateInput(attrs={"type": "date"}),
@@ -42,11 +57,11 @@ class CameraOnboardForm(forms.Form):
     location = forms.ModelChoiceField(Location.objects.select_related("site"), label=_("location"))
     recorder = forms.ModelChoiceField(Recorder.objects.all(), label=_("recorder"), required=False)
     channel = forms.IntegerField(label=_("channel"), required=False, min_value=1)
-    onvif_host = forms.CharField(label=_("ONVIF host"), required=False, max_length=255)
+    onvif_host = AddressField(label=_("ONVIF host"), required=False, max_length=255)
     onvif_port = forms.IntegerField(
         label=_("ONVIF port"), required=False, min_value=1, max_value=65535, initial=80
     )
-    rtsp_uri = forms.CharField(
+    rtsp_uri = AddressField(
         label=_("RTSP URI"),
         required=False,
         max_length=500,
@@ -62,14 +77,10 @@ class CameraOnboardForm(forms.Form):
     work_order = WorkOrderField()
 
     def clean(self):
+        # The address rules (scheme, port, credentials) live in the services, for every path.
         data = super().clean()
         if not data.get("onvif_host") and not data.get("rtsp_uri"):
             raise forms.ValidationError(_("Give an ONVIF host or an RTSP URI."))
-        uri = data.get("rtsp_uri") or ""
-        if uri and not uri.startswith(("rtsp://", "rtsps://")):
-            self.add_error("rtsp_uri", _("An RTSP URI starts with rtsp://"))
-        if "@" in uri.split("//", 1)[-1].split("/", 1)[0]:
-            self.add_error("rtsp_uri", _("Put the user and password in their own fields."))
         return data
 
 

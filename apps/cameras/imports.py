@@ -14,7 +14,7 @@ from apps.audit.services import event_append
 from apps.core.exceptions import RuleViolation
 
 from .models import FORBIDDEN_AREA_KINDS, Camera, Location, Recorder, Site
-from .services import camera_create
+from .services import camera_channel_check, camera_create, camera_input_clean, text_check
 
 COLUMNS = (
     "code",
@@ -77,7 +77,21 @@ def _rows_from_file(name: str, content: bytes) -> list[dict[str, str]]:
         except UnicodeDecodeError as exc:
             raise RuleViolation(_("The CSV file is neither UTF-8 nor GBK text.")) from exc
     reader = csv.DictReader(io.StringIO(text))
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    try:
+        return [
+            {k.strip(): _cell(v) for k, v in row.items() if k and isinstance(k, str)}
+            for row in reader
+        ]
+    except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+        raise RuleViolation(
+            _("The CSV file cannot be read near line %(n)d: a field is too long or malformed.")
+            % {"n": reader.line_num}
+        ) from exc
+
+
+def _cell(value) -> str:
+    # DictReader puts surplus cells of a row into a list under the key None (skipped above).
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _date(value: str, column: str, errors: list[str]) -> date | None:
@@ -94,14 +108,18 @@ def _int(value: str, column: str, errors: list[str]) -> int | None:
     if not value:
         return None
     try:
-        return int(float(value))
-    except ValueError:
-        errors.append(_("%(col)s must be a number") % {"col": column})
+        number = float(value)  # XLSX numbers arrive as "554.0"
+        if not number.is_integer():
+            raise ValueError(value)
+        return int(number)
+    except (ValueError, OverflowError):  # "abc", "1.5", "nan" / "inf"
+        errors.append(_("%(col)s must be a whole number") % {"col": column})
         return None
 
 
 def cameras_import(*, by: User, name: str, content: bytes, work_order: str) -> ImportReport:
     """Check every row; create all cameras in one transaction only if no row has an error."""
+    name = name.replace("\x00", "")
     rows = _rows_from_file(name, content)
     report = ImportReport()
     if not rows:
@@ -151,6 +169,7 @@ def cameras_import(*, by: User, name: str, content: bytes, work_order: str) -> I
         uri = row.get("rtsp_main_uri", "") or row.get("rtsp_sub_uri", "")
         if not uri and not row.get("onvif_host"):
             errors.append(_("give rtsp_main_uri or onvif_host"))
+        errors.extend(_row_input_errors(row, recorder, channel, port))
         if errors:
             report.errors.append((number, "; ".join(errors)))
             continue
@@ -201,6 +220,41 @@ def cameras_import(*, by: User, name: str, content: bytes, work_order: str) -> I
     except _RollBack:
         report.created = 0  # nothing half-imported
     return report
+
+
+def _row_input_errors(row: dict[str, str], recorder, channel, port) -> list[str]:
+    """The camera services' own input checks, for every row before any is written, so the
+    report names each bad row (no message repeats a value: a password may be in it)."""
+    errors = []
+    for column, value in row.items():
+        if "\x00" in column or "\x00" in value:
+            column = column.replace("\x00", "")
+            errors.append(_("%(col)s contains a NUL character") % {"col": column})
+            return errors
+    try:
+        text_check(
+            Location,
+            building=row.get("building", ""),
+            floor=row.get("floor", ""),
+            area=row.get("area", ""),
+        )
+        fields, _user, _password = camera_input_clean(
+            fields={
+                "code": row.get("code", ""),
+                "name": row.get("name", ""),
+                "channel": channel,
+                "onvif_host": row.get("onvif_host", ""),
+                "onvif_port": port,
+                "rtsp_main_uri": row.get("rtsp_main_uri", ""),
+                "rtsp_sub_uri": row.get("rtsp_sub_uri", ""),
+            },
+            username=row.get("username", ""),
+            password=row.get("password", ""),
+        )
+        camera_channel_check(fields.get("channel"), recorder)
+    except RuleViolation as exc:
+        errors.append(exc.message)
+    return errors
 
 
 class _RollBack(Exception):

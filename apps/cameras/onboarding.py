@@ -16,7 +16,13 @@ from apps.core.exceptions import RuleViolation
 from . import probe
 from .diagnosis import DiagnosisThresholds
 from .models import Camera
-from .services import camera_create, camera_reference_set
+from .services import (
+    camera_channel_check,
+    camera_create,
+    camera_host_allowed,
+    camera_input_clean,
+    camera_reference_set,
+)
 
 
 def camera_onboard(
@@ -35,6 +41,28 @@ def camera_onboard(
     password: str = "",
     commissioned_on=None,
 ) -> Camera:
+    """Probe, then register (M-1.3). Before connecting: the inputs pass the services' one gate
+    (credentials out of the addresses, M-1.1a) and the host must lie in the camera networks."""
+    if not onvif_host and not rtsp_uri:
+        raise RuleViolation(_("Give an ONVIF host or an RTSP URI."))
+    fields, username, password = camera_input_clean(
+        fields={
+            "code": code,
+            "name": name,
+            "channel": channel,
+            "onvif_host": onvif_host,
+            "onvif_port": onvif_port,
+            "rtsp_main_uri": "" if onvif_host else rtsp_uri,
+        },
+        username=username,
+        password=password,
+    )
+    camera_channel_check(channel, recorder)
+    onvif_host, onvif_port, rtsp_uri = (
+        fields["onvif_host"],
+        fields["onvif_port"],
+        fields["rtsp_main_uri"],
+    )
     if onvif_host:
         target = probe.ProbeTarget(
             scheme="onvif",
@@ -48,6 +76,7 @@ def camera_onboard(
             target = replace(probe.parse_target(rtsp_uri), username=username, password=password)
         except ValueError as exc:
             raise RuleViolation(str(exc)) from exc
+    camera_host_allowed(target.host)
     result = probe.probe_camera(target, thresholds=DiagnosisThresholds())
     if result.verdict == "unknown" or result.failing_layer in ("tcp", "onvif", "rtsp"):
         raise RuleViolation(

@@ -9,11 +9,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from . import probe
 from .diagnosis import DiagnosisThresholds
 from .models import Camera
+from .networks import host_check, parse_networks
 
 
 @dataclass
@@ -34,7 +36,14 @@ class CheckOutcome:
 def camera_probe_target(camera: Camera) -> probe.ProbeTarget:
     """ONVIF when the camera has an ONVIF host (device info, clock drift, then its stream);
     otherwise its RTSP sub stream (or main stream). Credentials come from the encrypted
-    fields, never from the stored URIs."""
+    fields, never from the stored URIs. A host outside settings.CAMERA_NETWORKS raises
+    HostRefused (a ValueError naming the reason): the probe does not connect to it."""
+    target = _camera_probe_target(camera)
+    host_check(target.host, parse_networks(settings.CAMERA_NETWORKS))
+    return target
+
+
+def _camera_probe_target(camera: Camera) -> probe.ProbeTarget:
     if camera.onvif_host:
         return probe.ProbeTarget(
             scheme="onvif",

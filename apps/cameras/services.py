@@ -5,12 +5,16 @@ change under a work-order reference, with before/after values in the audit chain
 M-1.1a: credentials are replaced, never shown; the event says that they changed, not to what.
 """
 
+import ipaddress
+import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +23,254 @@ from apps.audit.services import changes_between, event_append
 from apps.core.exceptions import RuleViolation
 
 from .models import CAMERA_SETTING_FIELDS, FORBIDDEN_AREA_KINDS, Camera, Location, Recorder, Site
+from .networks import HostRefused, host_check, parse_networks
+from .probe.targets import split_userinfo
 from .selectors import camera_actions
+
+# Where a camera's address is typed; each may carry "user:password@" that must not stay there.
+URI_FIELDS = ("rtsp_main_uri", "rtsp_sub_uri")
+CREDENTIAL_FIELDS = (*URI_FIELDS, "onvif_host")
+STREAM_SCHEMES = ("rtsp", "rtsps")
+ONVIF_SCHEMES = ("http", "https", "onvif")
+USERNAME_MAX = 120
+PASSWORD_MAX = 256
+# Query parameters some cameras take a password in (…?user=admin&password=…).
+_SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pwd", "pass", "passwort"})
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+    r"(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?"
+)
+_UNSAFE = re.compile(r"[\x00-\x20\x7f]")  # NUL, control characters and spaces
+
+
+def _label(name: str) -> str:
+    try:
+        return str(Camera._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - not a model field: its own name
+        return {"username": _("device user"), "password": _("device password")}.get(name, name)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def text_check(model: type[models.Model], /, **values: Any) -> None:
+    """No NUL character anywhere (PostgreSQL refuses them with a server error) and no text
+    longer than its column, before anything is written."""
+    for name, value in values.items():
+        try:
+            field = model._meta.get_field(name)
+        except Exception:  # noqa: BLE001 - not a column of this model
+            field = None
+        if _has_nul(value):
+            label = field.verbose_name if field else name
+            raise RuleViolation(_("%(field)s contains a NUL character.") % {"field": label})
+        if field is None:
+            continue
+        limit = getattr(field, "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise RuleViolation(
+                _("%(field)s is longer than %(n)d characters.")
+                % {"field": field.verbose_name, "n": limit}
+            )
+
+
+def _credentials_split(
+    fields: dict[str, Any], username: str, password: str
+) -> tuple[dict[str, Any], str, str]:
+    """Move ``user:password@`` out of the stream URIs and the ONVIF host into the credentials
+    (M-1.1a). Refused when the URIs disagree with each other or with the credentials given:
+    a camera has one set, and we will not guess which one is meant."""
+    fields = dict(fields)
+    found: list[tuple[str, str]] = []
+    for name in CREDENTIAL_FIELDS:
+        value = fields.get(name)
+        if not value:
+            continue
+        plain, user, secret = split_userinfo(value)
+        if plain != value:
+            fields[name] = plain
+            found.append((user, secret))
+    for user, secret in found:
+        if (user and username and user != username) or (secret and password and secret != password):
+            raise RuleViolation(
+                _(
+                    "The user or password in the address differs from the device credentials. "
+                    "Enter the credentials once, in the device user and password fields."
+                ),
+                clause="M-1.1a",
+            )
+        username, password = username or user, password or secret
+    return fields, username, password
+
+
+def _port_check(port: Any, label: str) -> None:
+    if port is None:
+        return
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise RuleViolation(_("%(field)s: a port is a number from 1 to 65535.") % {"field": label})
+
+
+def _host_check_syntax(host: str, label: str) -> None:
+    candidate = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        ipaddress.ip_address(candidate)
+        return
+    except ValueError:
+        pass
+    if not _HOST_NAME.fullmatch(host):
+        raise RuleViolation(
+            _("%(field)s: give a host name or an IP address (no path, no spaces).")
+            % {"field": label}
+        )
+
+
+def _stream_uri_check(uri: str, label: str) -> None:
+    if "@" in uri:  # what is left after the split: an unencoded "/", "?" or "#" in a password
+        raise RuleViolation(
+            _(
+                "%(field)s: write the address without user and password and enter them in "
+                "their own fields."
+            )
+            % {"field": label},
+            clause="M-1.1a",
+        )
+    if _UNSAFE.search(uri):
+        raise RuleViolation(
+            _("%(field)s contains spaces or control characters.") % {"field": label}
+        )
+    parts = urlsplit(uri)
+    if parts.scheme.lower() not in STREAM_SCHEMES:
+        raise RuleViolation(
+            _("%(field)s: a stream address starts with rtsp:// or rtsps://.") % {"field": label}
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port is not None:
+        _port_check(port, label)
+    if not parts.hostname:
+        raise RuleViolation(_("%(field)s has no host.") % {"field": label})
+    _host_check_syntax(parts.hostname, label)
+    if any(key.lower() in _SECRET_QUERY_KEYS for key, _v in parse_qsl(parts.query)):
+        raise RuleViolation(
+            _("%(field)s: no password in the address; enter it in the device password field.")
+            % {"field": label},
+            clause="M-1.1a",
+        )
+
+
+def _onvif_host_normalise(fields: dict[str, Any]) -> None:
+    """An ONVIF host given as a URL (http://host:port/onvif/device_service) becomes host and
+    port; a port in the URL must agree with the port given."""
+    host = fields.get("onvif_host") or ""
+    label = _label("onvif_host")
+    if _UNSAFE.search(host):
+        raise RuleViolation(
+            _("%(field)s contains spaces or control characters.") % {"field": label}
+        )
+    if "://" in host:
+        parts = urlsplit(host)
+        if parts.scheme.lower() not in ONVIF_SCHEMES or parts.path not in (
+            "",
+            "/",
+            "/onvif/device_service",
+        ):
+            raise RuleViolation(
+                _("%(field)s: give the host name or address of the camera.") % {"field": label}
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            port = 0
+        if port is not None:
+            _port_check(port, label)
+            if fields.get("onvif_port") not in (None, port):
+                raise RuleViolation(
+                    _("The ONVIF host names port %(a)d, the ONVIF port is %(b)d.")
+                    % {"a": port, "b": fields["onvif_port"]}
+                )
+            fields["onvif_port"] = port
+        host = parts.hostname or ""
+        fields["onvif_host"] = host
+    if host:
+        _host_check_syntax(host, label)
+
+
+def camera_input_clean(
+    *, fields: dict[str, Any], username: str = "", password: str = ""
+) -> tuple[dict[str, Any], str, str]:
+    """The one gate every path passes (form, API, import, onboarding) before anything is saved,
+    audited or connected to: no NUL characters, no text over its column, credentials split out
+    of the addresses (M-1.1a), stream URIs rtsp/rtsps only, ports 1–65535, channels from 1.
+
+    Returns the fields with plain addresses, and the credentials. No message repeats a value.
+    """
+    text_check(Camera, **fields)
+    for name, value in (("username", username), ("password", password)):
+        if _has_nul(value):
+            raise RuleViolation(_("%(field)s contains a NUL character.") % {"field": _label(name)})
+    fields, username, password = _credentials_split(fields, username or "", password or "")
+    if len(username) > USERNAME_MAX or len(password) > PASSWORD_MAX:
+        raise RuleViolation(_("The device user or password is too long."), clause="M-1.1a")
+    for name in URI_FIELDS:
+        if fields.get(name):
+            _stream_uri_check(fields[name], _label(name))
+    if fields.get("onvif_host"):
+        _onvif_host_normalise(fields)
+    _port_check(fields.get("onvif_port"), _label("onvif_port"))
+    channel = fields.get("channel")
+    if channel is not None and (
+        isinstance(channel, bool) or not isinstance(channel, int) or channel < 1
+    ):
+        raise RuleViolation(_("The channel is a number from 1."))
+    return fields, username, password
+
+
+def camera_channel_check(channel: int | None, recorder: Recorder | None) -> None:
+    if channel is None:
+        return
+    top = recorder.channels if recorder else 32767
+    if not 1 <= channel <= top:
+        if recorder:
+            raise RuleViolation(
+                _("Recorder %(r)s has channels 1 to %(n)d.") % {"r": recorder.code, "n": top}
+            )
+        raise RuleViolation(_("The channel is a number from 1."))
+
+
+def camera_host_allowed(host: str) -> None:
+    """Onboarding connects only inside the camera networks (settings.CAMERA_NETWORKS)."""
+    try:
+        host_check(host, parse_networks(settings.CAMERA_NETWORKS))
+    except HostRefused as refused:
+        if refused.kind == "none_configured":
+            message = _(
+                "No camera networks are configured (CAMERA_NETWORKS): the server connects to "
+                "no camera until the security office lists them."
+            )
+        elif refused.kind == "unresolvable":
+            message = _("The host %(host)s cannot be resolved.") % {"host": refused.host}
+        else:
+            message = _(
+                "%(host)s (%(address)s) is outside the camera networks; the server connects "
+                "only to cameras there."
+            ) % {"host": refused.host, "address": refused.address}
+        raise RuleViolation(message) from None
+
+
+def _full_clean(camera: Camera, exclude: list[str]) -> None:
+    try:
+        camera.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise RuleViolation("; ".join(exc.messages)) from None
 
 
 def _snapshot(camera: Camera) -> dict[str, Any]:
@@ -49,6 +300,15 @@ def _check_vendor_engineer(by: User | None, vendor: Department | None) -> None:
             _("Only the maintenance vendor's engineers may change camera settings."),
             clause="M-1.3",
         )
+    department = by.department
+    if department is None or department.kind != Department.Kind.MAINTENANCE_VENDOR:
+        raise RuleViolation(
+            _(
+                "Your account is not in a maintenance vendor company; the security office must "
+                "put it in one before you change cameras."
+            ),
+            clause="M-1.3",
+        )
     if vendor is not None and vendor.pk != by.department_id:
         raise RuleViolation(_("This camera is maintained by another company."), clause="M-1.3")
 
@@ -57,6 +317,8 @@ def _require_work_order(by: User | None, work_order: str) -> str:
     work_order = (work_order or "").strip()
     if by is not None and not work_order:
         raise RuleViolation(_("A work-order reference is required for any change."), clause="M-1.3")
+    if "\x00" in work_order or len(work_order) > 64:
+        raise RuleViolation(_("A work-order reference has up to 64 characters."), clause="M-1.3")
     return work_order
 
 
@@ -84,11 +346,19 @@ def camera_create(
     credential_password: str = "",
     **fields: Any,
 ) -> Camera:
-    """Register a camera (vendor engineer, under a work order)."""
+    """Register a camera (vendor engineer, under a work order).
+
+    M-1.1a: credentials in an address are moved into the encrypted fields before anything is
+    saved or audited (``camera_input_clean``).
+    """
     work_order = _require_work_order(by, work_order)
+    _check_vendor_engineer(by, fields.get("vendor"))
     if by is not None and fields.get("vendor") is None:
         fields["vendor"] = by.department
-    _check_vendor_engineer(by, fields.get("vendor"))
+    fields, credential_username, credential_password = camera_input_clean(
+        fields=fields, username=credential_username, password=credential_password
+    )
+    camera_channel_check(fields.get("channel"), fields.get("recorder"))
     _check_placement(fields["location"])
     _validate_overrides(fields.get("diagnosis_overrides") or {})
     if Camera.objects.filter(code=fields["code"]).exists():
@@ -99,7 +369,7 @@ def camera_create(
         credential_username=credential_username, credential_password=credential_password, **fields
     )
     _open_work_order(camera, work_order)
-    camera.full_clean(exclude=["reference_snapshot", "last_snapshot", "last_thumbnail"])
+    _full_clean(camera, ["reference_snapshot", "last_snapshot", "last_thumbnail"])
     camera.save()
     event_append(
         actor=by,
@@ -117,7 +387,11 @@ def camera_create(
 
 @transaction.atomic
 def camera_update(*, camera: Camera, by: User, work_order: str, **changes: Any) -> Camera:
-    """Change a camera's settings or position (M-1.3, M-4.1a): vendor engineers only."""
+    """Change a camera's settings or position (M-1.3, M-4.1a): vendor engineers only.
+
+    M-1.1a: a user or password typed into an address replaces the stored credentials (the
+    event says so, not to what); the address is kept without them.
+    """
     if "change" not in camera_actions(user=by, camera=camera):
         raise RuleViolation(
             _("Only the maintenance vendor's engineers may change camera settings."),
@@ -129,33 +403,53 @@ def camera_update(*, camera: Camera, by: User, work_order: str, **changes: Any) 
         raise RuleViolation(
             _("These fields cannot be changed here: %(f)s") % {"f": ", ".join(sorted(unknown))}
         )
+    _check_vendor_engineer(by, camera.vendor)
+    if "onvif_host" in changes and "onvif_port" not in changes:
+        changes["onvif_port"] = camera.onvif_port  # a port in an ONVIF URL must agree with it
+    changes, username, password = camera_input_clean(fields=changes)
+    if (username or password) and "credentials" not in camera_actions(user=by, camera=camera):
+        raise RuleViolation(
+            _("Only the maintenance vendor's engineers may replace credentials."),
+            clause="M-1.1a",
+        )
+    credentials_replaced = bool(
+        (username and username != camera.credential_username)
+        or (password and password != camera.credential_password)
+    )
     before = _snapshot(camera)
     for name, value in changes.items():
         setattr(camera, name, value)
+    camera_channel_check(camera.channel, camera.recorder)
     _check_placement(camera.location)
-    _check_vendor_engineer(by, camera.vendor)
     _validate_overrides(camera.diagnosis_overrides)
     diff = changes_between(before, _snapshot(camera))
-    if not diff:
+    if not diff and not credentials_replaced:
         return camera
     _open_work_order(camera, work_order)
-    camera.full_clean(
-        exclude=[
+    if credentials_replaced:
+        camera.credential_username = username or camera.credential_username
+        camera.credential_password = password or camera.credential_password
+    _full_clean(
+        camera,
+        [
             "reference_snapshot",
             "last_snapshot",
             "last_thumbnail",
             "credential_username",
             "credential_password",
-        ]
+        ],
     )
     camera.save()
     moved = "location" in diff
+    data: dict[str, Any] = {"work_order": work_order, "changes": diff}
+    if credentials_replaced:
+        data["credentials_replaced"] = True
     event_append(
         actor=by,
         action="cameras.camera_update",
         target=camera,
-        clause="M-4.1a" if moved else "M-1.3",
-        data={"work_order": work_order, "changes": diff},
+        clause="M-4.1a" if moved else ("M-1.3" if diff else "M-1.1a"),
+        data=data,
     )
     return camera
 
@@ -172,6 +466,9 @@ def camera_credentials_replace(
     work_order = _require_work_order(by, work_order)
     if not password:
         raise RuleViolation(_("Enter the new password."))
+    _fields, username, password = camera_input_clean(
+        fields={}, username=username or "", password=password
+    )
     camera.credential_username = username
     camera.credential_password = password
     camera.save(update_fields=["credential_username", "credential_password", "updated_at"])
@@ -211,6 +508,7 @@ def camera_reference_set(
 @transaction.atomic
 def site_create(*, by: User | None, code: str, name: str, address: str = "") -> Site:
     _check_vendor_engineer(by, None)
+    text_check(Site, code=code, name=name, address=address)
     site = Site.objects.create(code=code, name=name, address=address)
     event_append(
         actor=by,
@@ -227,6 +525,7 @@ def location_create(
     *, by: User | None, site: Site, building: str, floor: str = "", area: str = "", area_kind: str
 ) -> Location:
     _check_vendor_engineer(by, None)
+    text_check(Location, building=building, floor=floor, area=area, area_kind=area_kind)
     location = Location(site=site, building=building, floor=floor, area=area, area_kind=area_kind)
     location.full_clean()
     location.save()
@@ -258,6 +557,11 @@ def recorder_create(
     channels: int = 16,
 ) -> Recorder:
     _check_vendor_engineer(by, vendor)
+    text_check(Recorder, code=code, name=name, host=host)
+    if host:
+        _host_check_syntax(host, str(Recorder._meta.get_field("host").verbose_name))
+    if isinstance(channels, bool) or not isinstance(channels, int) or not 1 <= channels <= 512:
+        raise RuleViolation(_("A recorder has 1 to 512 channels."))
     recorder = Recorder.objects.create(
         code=code,
         name=name,

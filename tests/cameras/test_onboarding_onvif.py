@@ -71,7 +71,9 @@ def test_onboard_by_rtsp_page(client, vendor_engineer, rtsp_peer):
     assert camera.rtsp_main_uri == rtsp_peer.uri("normal") and camera.reference_snapshot
 
 
-def test_onboard_page_refuses_credentials_inside_the_uri(client, vendor_engineer, rtsp_peer):
+def test_onboard_page_refuses_uri_credentials_that_differ_from_the_fields(
+    client, vendor_engineer, rtsp_peer
+):
     client.force_login(vendor_engineer)
     response = client.post(
         "/cameras/new/",
@@ -79,9 +81,13 @@ def test_onboard_page_refuses_credentials_inside_the_uri(client, vendor_engineer
             "code": "RT2",
             "name": "x",
             "location": LocationFactory().pk,
-            "rtsp_uri": "rtsp://admin:pw@127.0.0.1/x",
+            "rtsp_uri": f"rtsp://admin:uri-pw-8531@127.0.0.1:{rtsp_peer.port}/normal",
+            "username": "admin",
+            "password": "field-pw-8531",
             "work_order": "WO-14",
         },
     )
     assert response.status_code == 200
-    assert b"their own fields" in response.content
+    assert b"differs from the device credentials" in response.content
+    assert b"uri-pw-8531" not in response.content and b"field-pw-8531" not in response.content
+    assert not Camera.objects.filter(code="RT2").exists()

@@ -101,11 +101,34 @@ def parse_target(uri: str) -> ProbeTarget:
     )
 
 
+def split_userinfo(uri: str) -> tuple[str, str, str]:
+    """(``uri`` without ``user:password@``, user, password), the latter two percent-decoded.
+
+    The one splitter of credentials (M-1.1a) for stream URIs, ONVIF URLs and bare
+    ``user:password@host[:port]`` hosts. It reads the authority by hand rather than through
+    ``urlsplit``, so a URI with a bad port or scheme still loses its password before any
+    check names what is wrong with it. The userinfo runs to the LAST "@" of the authority.
+    """
+    uri = str(uri)
+    scheme_end = uri.find("://")
+    if scheme_end >= 0 and re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*", uri[:scheme_end]):
+        prefix, rest = uri[: scheme_end + 3], uri[scheme_end + 3 :]
+    elif uri.startswith("//"):
+        prefix, rest = "//", uri[2:]
+    else:
+        prefix, rest = "", uri
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:end], rest[end:]
+    if "@" not in authority:
+        return uri, "", ""
+    userinfo, _at, host = authority.rpartition("@")
+    user, _colon, password = userinfo.partition(":")
+    return prefix + host + tail, unquote(user), unquote(password)
+
+
 def _split_credentials(uri: str) -> tuple[str, str, str]:
     """(uri without userinfo, user, password), the latter two percent-decoded."""
-    parts = urlsplit(uri)
-    plain = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
-    return plain, unquote(parts.username or ""), unquote(parts.password or "")
+    return split_userinfo(uri)
 
 
 def _with_credentials(uri: str, username: str, password: str) -> str:

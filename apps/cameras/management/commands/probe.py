@@ -10,9 +10,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.cameras.diagnosis import DiagnosisThresholds
+from apps.cameras.networks import HostRefused, host_check, parse_networks
 from apps.cameras.probe import (
     DEFAULT_TIMEOUTS,
     FAULT,
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         "onvif://user[:password]@host[:port][?profile=TOKEN]) through TCP, ONVIF, RTSP, frames "
         "and image diagnosis, without registering it. Exit code: 0 ok or degraded, 1 fault, "
         f"2 unknown. A user without a password in the URI takes it from ${PASSWORD_ENV} or "
-        "asks for it, so it need not appear in the process list or shell history (M-1.1a)."
+        "asks for it, so it need not appear in the process list or shell history (M-1.1a). "
+        "Hosts outside CAMERA_NETWORKS are refused without a connection (exit code 2)."
     )
 
     def add_arguments(self, parser):
@@ -75,7 +78,16 @@ class Command(BaseCommand):
             timeouts = replace(timeouts, connect_s=t, onvif_s=t, rtsp_s=t, read_s=t)
         reference = options["reference"].read_bytes() if options["reference"] else None
 
-        result = probe_camera(target, thresholds=thresholds, reference=reference, timeouts=timeouts)
+        try:  # only inside the camera networks: the command is no network scanner
+            host_check(target.host, parse_networks(settings.CAMERA_NETWORKS))
+        except HostRefused as refused:
+            result = ProbeResult(
+                target=target.display_uri, verdict=UNKNOWN, failing_layer="tcp", reason=str(refused)
+            )
+        else:
+            result = probe_camera(
+                target, thresholds=thresholds, reference=reference, timeouts=timeouts
+            )
 
         if options["snapshot"] and result.snapshot_jpeg:
             options["snapshot"].write_bytes(result.snapshot_jpeg)
