@@ -84,7 +84,7 @@ def _rows_from_file(name: str, content: bytes) -> list[dict[str, str]]:
         ]
     except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
         raise RuleViolation(
-            _("The CSV file cannot be read near line %(n)d: a field is too long or malformed.")
+            _("The CSV file cannot be read after line %(n)d: a field is too long or malformed.")
             % {"n": reader.line_num}
         ) from exc
 

@@ -152,7 +152,10 @@ def camera_import_view(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("%(n)d cameras imported.") % {"n": report.created})
                 return redirect("camera_list")
     return render(
-        request, "cameras/camera_import.html", {"form": form, "report": report, "columns": COLUMNS}
+        request,
+        "cameras/camera_import.html",
+        {"form": form, "report": report, "columns": COLUMNS},
+        status=400 if request.method == "POST" else 200,  # a file that imported redirected
     )
 
 

@@ -71,5 +71,5 @@ def test_import_page_shows_row_errors(client, vendor_engineer, site):
         "c.csv", (HEADER + "Z1,z,MAIN,B,,A,bathroom,rtsp://x/1,\n").encode()
     )
     response = client.post("/cameras/import/", {"file": upload, "work_order": "WO-3"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"import-errors" in response.content and b"Row 2" in response.content

@@ -165,6 +165,7 @@ def world(client, vendor_engineer, auditor, duty_operator, closed_port, caplog):
         "/cameras/import/",
         {"file": SimpleUploadedFile("bad.csv", (HEADER + bad_rows).encode()), "work_order": "W6"},
     )
+    assert response.status_code == 400
     assert "Row 3" in _body(response) and "Row 4" in _body(response)
     assert not Camera.objects.filter(code="PW-CSV4").exists()
     seen.append(("refused import report", _body(response)))
