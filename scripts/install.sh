@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Install everything campuscctv needs on Debian/Ubuntu (idempotent, quick when nothing changed):
 # system packages, the Python venv (.venv), front-end assets (npm → node_modules, served by
-# Django), compiled translations. Run as root or with sudo available for the apt step.
+# Django), compiled translations. Run it as yourself, not with sudo: as root it needs no sudo
+# (minimal images have none); as a user only the apt step, if anything is missing, uses sudo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$(stat -c %U .)" = "$SUDO_USER" ]; then
+  # Under sudo in a user's checkout, .venv, node_modules, .env and data would belong to root.
+  echo "install.sh: run it as $SUDO_USER without sudo; it uses sudo for apt only" >&2
+  exit 1
+fi
 
 # fonts-noto-cjk: Chinese PDFs; ffmpeg: ffprobe and the ONVIF test camera's encoder;
 # gstreamer + python3-gi: the RTSP test cameras; chromium: browser tests; gettext: translations.
@@ -26,9 +32,19 @@ for pkg in "${APT_PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "==> apt-get install ${missing[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "install.sh: missing system packages: ${missing[*]}" >&2
+      echo "install.sh: run it as root (there is no sudo here), or install them first" >&2
+      exit 1
+    fi
+    SUDO=(sudo)
+  fi
+  "${SUDO[@]}" apt-get update -q
+  # Through env: sudo's env_reset would drop a DEBIAN_FRONTEND set in front of it.
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
 PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
