@@ -1,10 +1,11 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from apps.accounts.api.views import DepartmentViewSet, UserViewSet, me_view
 from apps.audit.api.views import AuditEventViewSet
 from apps.cameras.api.views import CameraViewSet
+from apps.core.api.views import api_not_found_view
 from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
 
 router = DefaultRouter()
@@ -20,4 +21,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
+    # Last: any other /api/.../ address is a JSON 404 (without a slash, APPEND_SLASH first).
+    re_path(r"^(?P<path>.*)/$", api_not_found_view),
 ]

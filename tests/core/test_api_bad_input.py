@@ -55,3 +55,20 @@ def test_patrol_start_with_a_camera_that_is_not_a_number(client, duty_operator):
         assert 400 <= response.status_code < 500, camera
     assert not PatrolRun.objects.exists()
     assert not AuditEvent.objects.filter(action__startswith="patrol.").exists()
+
+
+def test_an_api_address_that_names_no_endpoint_is_a_json_404(api):
+    for method in (api.get, api.patch, api.post):
+        response = method("/api/cameras/1.5/")
+        assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_schema_declares_the_error_responses(api):
+    paths = api.get("/api/schema/", {"format": "json"}).json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            assert {"401", "403"} <= set(operation["responses"]), (method, path)
+            if "{" in path:
+                assert "404" in operation["responses"], (method, path)
+            if method in ("post", "put", "patch"):
+                assert "400" in operation["responses"], (method, path)
