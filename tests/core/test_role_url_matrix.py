@@ -117,6 +117,7 @@ ROWS: list[Row] = [
     _get("/audit/", {Role.AUDITOR}),
     _get("/admin/", {Role.SECURITY_CHIEF}, follow=True),
     _get("/api/", set()),  # the router's index: default-deny
+    _get("/api/{nowhere}/", set(), not_found=EVERYONE),  # an address naming no endpoint
     _get("/api/me/", EVERYONE),
     _get("/api/departments/", EVERYONE),
     _get("/api/departments/{department}/", EVERYONE),
@@ -409,6 +410,7 @@ def world(db):
     return {
         "vendor": vendor,
         "department": vendor.pk,
+        "nowhere": "no-such-endpoint",
         "user": UserFactory(username="matrix-colleague").pk,
         "event": AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True)[0],
         "site": site.pk,
