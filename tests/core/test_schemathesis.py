@@ -10,7 +10,9 @@ from itertools import product
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -72,10 +74,23 @@ def api_users(db):
 
 
 @pytest.fixture
-def api_schema(api_users):
+def wsgi_app():
+    """The site's WSGI app on the test's transaction: as Django's test client does, keep the
+    handler from closing the connection at the start and end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(api_users, wsgi_app):
     return schemathesis.openapi.from_wsgi(
         "/api/schema/?format=json",
-        get_wsgi_application(),
+        wsgi_app,
         **api_users[Role.DUTY_OPERATOR],
     )
 
