@@ -7,6 +7,7 @@ first good frame becomes the reference snapshot that scene changes are judged ag
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -16,6 +17,7 @@ from apps.core.exceptions import RuleViolation
 from . import probe
 from .diagnosis import DiagnosisThresholds
 from .models import Camera
+from .networks import parse_networks
 from .services import (
     camera_channel_check,
     camera_create,
@@ -77,6 +79,8 @@ def camera_onboard(
         except ValueError as exc:
             raise RuleViolation(str(exc)) from exc
     camera_host_allowed(target.host)
+    # The stream address the device answers with is checked by the probe against the same list.
+    target = replace(target, networks=parse_networks(settings.CAMERA_NETWORKS))
     result = probe.probe_camera(target, thresholds=DiagnosisThresholds())
     if result.verdict == "unknown" or result.failing_layer in ("tcp", "onvif", "rtsp"):
         raise RuleViolation(

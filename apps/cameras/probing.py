@@ -38,8 +38,9 @@ def camera_probe_target(camera: Camera) -> probe.ProbeTarget:
     otherwise its RTSP sub stream (or main stream). Credentials come from the encrypted
     fields, never from the stored URIs. A host outside settings.CAMERA_NETWORKS raises
     HostRefused (a ValueError naming the reason): the probe does not connect to it."""
-    target = _camera_probe_target(camera)
-    host_check(target.host, parse_networks(settings.CAMERA_NETWORKS))
+    networks = parse_networks(settings.CAMERA_NETWORKS)
+    target = replace(_camera_probe_target(camera), networks=networks)
+    host_check(target.host, networks)
     return target
 
 

@@ -32,11 +32,13 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from apps.cameras import diagnosis
 from apps.cameras.diagnosis import Diagnosis, DiagnosisThresholds
+from apps.cameras.networks import HostRefused, host_check
 
 from .capture import THUMBNAIL_WIDTH, _capture_picture, _units_picture
 from .onvif import _onvif_layer
@@ -120,6 +122,7 @@ async def probe_camera_async(
             result.device, result.clock_drift_s = answer.device, answer.clock_drift_s
             # Cameras rarely embed credentials in the stream URI; ours take precedence.
             stream_uri, uri_user, uri_password = _split_credentials(answer.stream_uri)
+            _stream_host_check(stream_uri, target)
             if not username:
                 username, password = uri_user, uri_password
         result.stream_uri = stream_uri
@@ -190,6 +193,20 @@ async def probe_camera_async(
     result.duration_ms = _ms_since(began)
     logger.debug("probe %s: %s (%s)", target.display_uri, result.verdict, result.reason)
     return result
+
+
+def _stream_host_check(stream_uri: str, target: ProbeTarget) -> None:
+    """A device may answer with a stream on any host: connect there only inside the camera
+    networks, as for the host the vendor typed (issue 13 §4)."""
+    if target.networks is None:
+        return
+    host = urlsplit(stream_uri).hostname or ""
+    try:
+        host_check(host, target.networks)
+    except HostRefused as refused:
+        raise _LayerFailed(
+            "onvif", f"the device's stream address is refused: {refused}", verdict=UNKNOWN
+        ) from None
 
 
 def _apply_diagnosis(

@@ -54,6 +54,9 @@ class ProbeTarget:
     username: str = ""
     password: str = field(default="", repr=False)
     profile: str | None = None
+    # The camera networks (settings.CAMERA_NETWORKS, parsed): the stream address an ONVIF
+    # device answers with must lie in them too. None: the caller checked nothing (tests, tools).
+    networks: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def display_uri(self) -> str:

@@ -79,7 +79,9 @@ class Command(BaseCommand):
         reference = options["reference"].read_bytes() if options["reference"] else None
 
         try:  # only inside the camera networks: the command is no network scanner
-            host_check(target.host, parse_networks(settings.CAMERA_NETWORKS))
+            networks = parse_networks(settings.CAMERA_NETWORKS)
+            target = replace(target, networks=networks)
+            host_check(target.host, networks)
         except HostRefused as refused:
             result = ProbeResult(
                 target=target.display_uri, verdict=UNKNOWN, failing_layer="tcp", reason=str(refused)
