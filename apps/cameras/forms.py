@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CAMERA_SETTING_FIELDS, Camera, Location, Recorder, Site
 from .probe.targets import split_userinfo
+from .selectors import recorder_list
 from .services import URI_FIELDS
 
 
@@ -42,10 +43,11 @@ class CameraForm(forms.ModelForm):
             "filed_on": forms.DateInput(attrs={"type": "date"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = Location.objects.select_related("site")
-        self.fields["recorder"].queryset = Recorder.objects.all()
+        # Only the recorders the engineer's company maintains (M-1.3), as on the places page.
+        self.fields["recorder"].queryset = recorder_list(user=user)
         self.fields["diagnosis_overrides"].required = False
 
 
@@ -55,7 +57,7 @@ class CameraOnboardForm(forms.Form):
     code = forms.CharField(label=_("code"), max_length=32)
     name = forms.CharField(label=_("name"), max_length=120)
     location = forms.ModelChoiceField(Location.objects.select_related("site"), label=_("location"))
-    recorder = forms.ModelChoiceField(Recorder.objects.all(), label=_("recorder"), required=False)
+    recorder = forms.ModelChoiceField(Recorder.objects.none(), label=_("recorder"), required=False)
     channel = forms.IntegerField(label=_("channel"), required=False, min_value=1)
     onvif_host = AddressField(label=_("ONVIF host"), required=False, max_length=255)
     onvif_port = forms.IntegerField(
@@ -75,6 +77,10 @@ class CameraOnboardForm(forms.Form):
         label=_("commissioned on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     work_order = WorkOrderField()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recorder"].queryset = recorder_list(user=user)
 
     def clean(self):
         # The address rules (scheme, port, credentials) live in the services, for every path.

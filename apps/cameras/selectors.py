@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from apps.accounts.models import Role, User
+from apps.accounts.models import Department, Role, User
 
 from .models import Camera, Location, Recorder, Site
 
@@ -64,7 +64,12 @@ def camera_actions(*, user: User, camera: Camera) -> set[str]:
 
 
 def camera_may_register(*, user: User) -> bool:
-    return user.is_vendor_engineer
+    """Vendor engineers of a maintenance vendor company (M-1.3); the service says the same."""
+    return bool(
+        user.is_vendor_engineer
+        and user.department_id
+        and user.department.kind == Department.Kind.MAINTENANCE_VENDOR
+    )
 
 
 def camera_status_counts(*, user: User) -> dict[str, int]:

@@ -234,6 +234,15 @@ def camera_input_clean(
     return fields, username, password
 
 
+def camera_recorder_check(by: User | None, recorder: Recorder | None) -> None:
+    """A vendor engineer connects cameras only to recorders of their own company or of none
+    (M-1.3): another company's recorder is outside their scope, as its cameras are."""
+    if by is None or recorder is None or not by.is_vendor_engineer:
+        return
+    if recorder.vendor_id not in (None, by.department_id):
+        raise RuleViolation(_("This recorder is maintained by another company."), clause="M-1.3")
+
+
 def camera_channel_check(channel: int | None, recorder: Recorder | None) -> None:
     if channel is None:
         return
@@ -358,6 +367,7 @@ def camera_create(
     fields, credential_username, credential_password = camera_input_clean(
         fields=fields, username=credential_username, password=credential_password
     )
+    camera_recorder_check(by, fields.get("recorder"))
     camera_channel_check(fields.get("channel"), fields.get("recorder"))
     _check_placement(fields["location"])
     _validate_overrides(fields.get("diagnosis_overrides") or {})
@@ -419,6 +429,8 @@ def camera_update(*, camera: Camera, by: User, work_order: str, **changes: Any) 
     before = _snapshot(camera)
     for name, value in changes.items():
         setattr(camera, name, value)
+    if "recorder" in changes:
+        camera_recorder_check(by, camera.recorder)
     camera_channel_check(camera.channel, camera.recorder)
     _check_placement(camera.location)
     _validate_overrides(camera.diagnosis_overrides)

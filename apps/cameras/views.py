@@ -70,7 +70,7 @@ def camera_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     camera = selectors.camera_get(user=request.user, pk=pk)
     if "change" not in selectors.camera_actions(user=request.user, camera=camera):
         raise PermissionDenied  # M-1.3: only vendor engineers change settings
-    form = CameraForm(request.POST or None, instance=camera)
+    form = CameraForm(request.POST or None, instance=camera, user=request.user)
     if form.is_valid():
         changes = {
             name: form.cleaned_data[name] for name in form.changed_data if name != "work_order"
@@ -116,7 +116,7 @@ def camera_credentials_view(request: HttpRequest, pk: int) -> HttpResponse:
 def camera_onboard_view(request: HttpRequest) -> HttpResponse:
     if not selectors.camera_may_register(user=request.user):
         raise PermissionDenied
-    form = CameraOnboardForm(request.POST or None)
+    form = CameraOnboardForm(request.POST or None, user=request.user)
     if form.is_valid():
         try:
             camera = camera_onboard(by=request.user, **form.cleaned_data)

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.audit.models import AuditEvent
 from apps.cameras.forms import CameraForm
 from apps.cameras.models import Camera
@@ -90,7 +90,8 @@ def _camera_form(key: str, **changes) -> Callable[[dict], dict]:
     """Every field of the camera's edit form as it stands, plus ``changes``."""
 
     def data(world: dict) -> dict:
-        form = CameraForm(instance=Camera.objects.get(pk=world[key]))
+        # Field values only: the recorder choices do not matter here.
+        form = CameraForm(instance=Camera.objects.get(pk=world[key]), user=User(is_superuser=True))
         values = {name: form[name].value() for name in form.fields}
         return {k: "" if v is None else v for k, v in {**values, **changes}.items()}
 
