@@ -283,6 +283,16 @@ if any(len(key) < 32 for key in AUDIT_WITNESS_KEY.split(",")):
 
 # A vendor engineer's work order covers scene changes of that camera for this many hours (M-4.1a).
 CAMERA_WORK_ORDER_HOURS = env.int("CAMERA_WORK_ORDER_HOURS", default=72)
+# Networks (CIDR) onboarding and the probe may connect to; any other host is refused, so a
+# vendor cannot scan the campus or this server. Production: none until the camera VLANs are
+# listed (loopback would expose this server's own Redis and database); DEBUG: loopback (demo).
+CAMERA_NETWORKS = env.list("CAMERA_NETWORKS", default=["127.0.0.0/8", "::1/128"] if DEBUG else [])
+try:
+    from apps.cameras.networks import parse_networks
+
+    parse_networks(CAMERA_NETWORKS)
+except ValueError as exc:
+    raise SystemExit(f"campuscctv: setting CAMERA_NETWORKS: {exc}") from None
 
 # --- Daily patrol (M-2.1)
 PATROL_DAILY_AT = env("PATROL_DAILY_AT", default="06:00")  # local time of the scheduled run
