@@ -215,6 +215,21 @@ def neighbour_correlation(frame: np.ndarray) -> float:
     return (horizontal + vertical) / 2
 
 
+def snow_correlation(frames: Sequence[np.ndarray], *, min_luma_std: float) -> float:
+    """Lowest neighbour correlation of the sampled frames with at least ``min_luma_std``
+    luma spread; nan when none has it (flat frames have no correlation to measure).
+
+    Every sample counts, not just the last: an encoder over its bitrate (a camera's, or a
+    test peer's at bitrate=400) sends noise faithfully only in the key frame and washes it
+    into grey blocks in the predicted frames after it, so a second later the picture can
+    look like a smooth, dull scene. The probe's first sample is a key frame. No real scene
+    decorrelates its neighbouring pixels in any frame (grain and detail: > 0.7).
+    """
+    values = [neighbour_correlation(f) for f in frames if float(_luma(f).std()) >= min_luma_std]
+    values = [v for v in values if not math.isnan(v)]
+    return min(values, default=math.nan)
+
+
 def colour_cast(frame: np.ndarray) -> tuple[float, float]:
     """(distance, ratio): how far the mean chroma is from grey, and that over its spread.
 
@@ -390,7 +405,8 @@ def diagnose(
 
     ``frames`` in time order; the last one, the picture once the stream has settled, is
     judged for the still-picture findings (cameras and encoders may start a stream with
-    a black or green frame). ``reference`` is the camera's reference snapshot for the
+    a black or green frame), except snow, which any sample may show best
+    (``snow_correlation``). ``reference`` is the camera's reference snapshot for the
     scene check. A picture that is black, white or snow is not also reported as frozen,
     blurred, occluded or moved: the first finding explains the others.
     """
@@ -403,7 +419,7 @@ def diagnose(
     frame = samples[-1]
     p05, p95 = luma_percentiles(frame)
     luma_std = float(_luma(frame).std())
-    correlation = neighbour_correlation(frame)
+    correlation = snow_correlation(samples, min_luma_std=t.snow_min_luma_std)
     lap = laplacian_variance(frame)
     cast_distance, cast_ratio = colour_cast(frame)
     flat = flat_region_fraction(
@@ -434,7 +450,7 @@ def diagnose(
         findings.append(_finding("black", "Picture is black.", luma_p95=p95))
     elif p05 >= t.overexposed_luma_p05:
         findings.append(_finding("overexposed", "Picture is white (overexposed).", luma_p05=p05))
-    elif luma_std >= t.snow_min_luma_std and correlation < t.snow_neighbour_correlation:
+    elif correlation < t.snow_neighbour_correlation:
         findings.append(
             _finding(
                 "snow",

@@ -118,6 +118,36 @@ def test_snow_is_a_fault():
     assert (result.verdict, result.codes) == ("fault", ["snow"])
 
 
+def washed_out(snow: np.ndarray, *, keep: float, seed: int) -> np.ndarray:
+    """Snow as an encoder over its bitrate sends it some frames after the key frame (seen
+    from the peer's x264enc at bitrate=400 whose encoder had run a while): most 8x8 blocks
+    grey, the rest coarse noise. Alone it passes for a dull, smooth scene."""
+    small = cv2.resize(snow, (160, 120), interpolation=cv2.INTER_AREA)
+    coarse = cv2.resize(small, (320, 240), interpolation=cv2.INTER_NEAREST)
+    kept = np.random.default_rng(seed).random((30, 40)) < keep
+    mask = np.kron(kept, np.ones((8, 8), bool))[..., None]
+    return np.where(mask, coarse, 128).astype(np.uint8)
+
+
+def test_snow_is_a_fault_when_the_encoder_washes_it_out_after_the_key_frame():
+    """The verdict must not depend on which frame of the GOP the window ends on (issue 13)."""
+    snow = np.random.default_rng(1).integers(0, 256, (240, 320, 3), dtype=np.uint8)
+    frames = [snow, *(washed_out(snow, keep=k, seed=i) for i, k in enumerate((0.5, 0.3, 0.2)))]
+    assert codes(frames[-1:]) == []  # the last frame alone looks like a picture
+    result = diagnose(frames, thresholds=T)
+    assert (result.verdict, result.codes) == ("fault", ["snow"])
+    assert result.metrics["neighbour_correlation"] < T.snow_neighbour_correlation
+
+
+def test_a_healthy_scene_with_grain_in_every_frame_is_not_snow():
+    rng = np.random.default_rng(3)
+    frames = [
+        np.clip(f.astype(np.float32) + rng.normal(0, 8, f.shape), 0, 255).astype(np.uint8)
+        for f in moving()
+    ]
+    assert codes(frames) == []
+
+
 def test_sensor_grain_on_a_real_scene_is_not_snow():
     noise = np.random.default_rng(2).normal(0, 8, (240, 320, 3))
     grainy = np.clip(scene().astype(np.float32) + noise, 0, 255).astype(np.uint8)
