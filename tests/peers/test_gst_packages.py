@@ -14,6 +14,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.peers.fixtures import PEERS, SYSTEM_PYTHON
 
 ROOT = PEERS.parent.parent
@@ -39,10 +41,12 @@ def dependency_closure(packages: list[str]) -> set[str]:
         text=True,
         check=False,
     )
-    assert out.returncode == 0, f"apt-cache depends failed (a misspelt package?): {out.stderr}"
+    assert out.returncode == 0, out.stderr
     # Unindented lines are the packages visited; "<name>" are virtual packages.
-    visited = (line.split(":")[0] for line in out.stdout.splitlines() if line[:1].isalnum())
-    return set(packages) | set(visited)
+    visited = {line.split(":")[0] for line in out.stdout.splitlines() if line[:1].isalnum()}
+    unknown = sorted(set(packages) - visited)  # apt-cache skips them without a word
+    assert not unknown, f"apt knows no package named {unknown}"
+    return visited
 
 
 def peer_elements() -> list[str]:
@@ -105,6 +109,11 @@ def test_an_element_from_a_package_left_out_is_named_with_its_package():
     packages = [p for p in apt_packages(INSTALL_SH.read_text()) if p != "gstreamer1.0-x"]
     problems = elements_not_brought(["clockoverlay", "x264enc"], packages)
     assert problems == ["clockoverlay: from gstreamer1.0-x, which install.sh does not bring"]
+
+
+def test_a_misspelt_package_in_the_list_is_reported():
+    with pytest.raises(AssertionError, match="gstreamer1.0-plugins-goood"):
+        dependency_closure(["gstreamer1.0-tools", "gstreamer1.0-plugins-goood"])
 
 
 def test_an_element_no_plugin_has_is_reported():
