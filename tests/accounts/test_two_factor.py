@@ -169,3 +169,67 @@ def test_api_token_of_a_two_factor_role_is_refused(client, security_chief, duty_
     assert (
         client.get("/api/me/", HTTP_AUTHORIZATION=f"Token {operator_token.key}").status_code == 200
     )
+
+
+def _wait_stated(response) -> int:
+    import re
+
+    text = response.content.decode()
+    match = re.search(r"Wait (\d+) seconds? before entering a code again", text) or re.search(
+        r"请等待 (\d+) 秒", text
+    )
+    assert match, text[text.find("<form") : text.find("</form>")]
+    return int(match.group(1))
+
+
+def test_right_code_just_after_a_wrong_one_says_how_long_to_wait(client, security_chief, settings):
+    """M-1.1a: django-otp holds the device back after a wrong code and refuses even the right
+    one meanwhile; the page says so and how long, and the right code works after the wait."""
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30  # 30 s after the first wrong code: no race in CI
+    device = TOTPDevice.objects.create(user=security_chief, name="phone", confirmed=True)
+    _password_login(client, security_chief)
+    wrong = client.post("/accounts/otp/", {"token": "000000", "next": "/"})
+    assert b"wrong or has expired" in wrong.content
+    assert 25 <= _wait_stated(wrong) <= 30
+    right = client.post("/accounts/otp/", {"token": _code(device), "next": "/"})
+    assert right.status_code == 200
+    assert b"Too soon after a wrong code" in right.content
+    assert b"wrong or has expired" not in right.content  # the right code was not judged wrong
+    assert 1 <= _wait_stated(right) <= 30
+    assert client.get("/accounts/password/").status_code == 302  # still not verified
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1  # the held-back try is not one more failure
+    # once the wait is over, the right code gets in
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        throttling_failure_timestamp=device.throttling_failure_timestamp
+        - __import__("datetime").timedelta(seconds=31)
+    )
+    response = client.post("/accounts/otp/", {"token": _code(device), "next": "/"})
+    assert response.status_code == 302
+    assert client.get("/accounts/password/").status_code == 200
+
+
+def test_enrolment_code_after_a_wrong_one_says_how_long_to_wait(client, security_chief, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30
+    client.force_login(security_chief)
+    client.post("/accounts/otp/setup/", {"next": "/"})
+    device = TOTPDevice.objects.get(user=security_chief, confirmed=False)
+    client.post("/accounts/otp/setup/", {"token": "000000", "next": "/"})
+    response = client.post("/accounts/otp/setup/", {"token": _code(device), "next": "/"})
+    assert b"Too soon after a wrong code" in response.content and _wait_stated(response) >= 1
+    device.refresh_from_db()
+    assert not device.confirmed
+
+
+def test_wait_message_reads_in_chinese(client, security_chief, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 30
+    device = TOTPDevice.objects.create(user=security_chief, name="phone", confirmed=True)
+    _password_login(client, security_chief)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    wrong = client.post("/accounts/otp/", {"token": "000000", "next": "/"}, **zh)
+    right = client.post("/accounts/otp/", {"token": _code(device), "next": "/"}, **zh)
+    for response in (wrong, right):
+        text = response.content.decode()
+        assert "Wait " not in text and "Too soon" not in text and "wrong or has" not in text
+        assert 1 <= _wait_stated(response) <= 30
+    assert "输入错误后" in right.content.decode()
