@@ -13,9 +13,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import RuleViolation
+from apps.core.navigation import NavItem, nav_register
 
 from . import services
 from .models import Department, User
+from .selectors import admin_access
+
+# The menu entry goes to whoever the admin site admits: the security chief and superusers.
+nav_register(
+    NavItem("admin:index", _("Administration"), "bi-gear", None, order=90, visible=admin_access)
+)
 
 # Who is setting a password in the admin; Django builds the password form without the request.
 _acting_user: ContextVar = ContextVar("admin_acting_user", default=None)

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -10,6 +11,8 @@ class NavItem:
     icon: str
     roles: tuple[str, ...] | None  # None: everyone signed in
     order: int = 50
+    # Decides instead of ``roles`` where access is not a role list (the admin: chief or superuser).
+    visible: Callable[..., bool] | None = None
 
 
 NAV_ITEMS: list[NavItem] = []
@@ -24,11 +27,15 @@ def nav_register(item: NavItem) -> None:
 def visible_items(user, path: str) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
-        if (
-            item.roles is None
-            or user.has_any_role(*item.roles)
-            or (user.is_superuser and item.roles)
-        ):
+        if item.visible is not None:
+            shown = item.visible(user=user)
+        else:
+            shown = (
+                item.roles is None
+                or user.has_any_role(*item.roles)
+                or (user.is_superuser and bool(item.roles))
+            )
+        if shown:
             url = reverse(item.url_name)
             active = path == url or (url != "/" and path.startswith(url))
             items.append(
@@ -37,7 +44,7 @@ def visible_items(user, path: str) -> list[dict]:
                     "label": item.label,
                     "icon": item.icon,
                     "active": active,
-                    "name": item.url_name,
+                    "name": item.url_name.split(":")[0],  # admin:index → admin
                 }
             )
     return items
