@@ -2,19 +2,27 @@
 
 A register subclasses RegisterListView with a selector (user → queryset), a FilterSet (the API
 uses the same one) and the columns to show.
+
+The current search is one canonical query string (``query``): each filter once, as the form
+reads it, without page, format or htmx parameters. Pagination links, the CSV export link and
+the address htmx pushes into the history are all built from it, so the export always carries
+the filters on screen and repeated searches do not pile parameters up.
 """
 
 import csv
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 
 class _Echo:
@@ -37,7 +45,9 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def _cell(obj, column: str):
+def register_cell(obj, column: str):
+    """A column's value as the table and the CSV show it: choices by their label, times in
+    local time."""
     value = obj
     for part in column.split("__"):
         display = getattr(value, f"get_{part}_display", None)
@@ -48,6 +58,31 @@ def _cell(obj, column: str):
         value = timezone.localtime(value) if getattr(value, "tzinfo", None) else value
         return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "hour") else str(value)
     return value
+
+
+def register_query(data: QueryDict, filterset) -> QueryDict:
+    """The search as the filter form reads it: one value per filter (the last, as
+    ``QueryDict.get`` gives it; every distinct value for a multiple choice), empty fields
+    dropped, and nothing that is not a filter (page, format, htmx's cache-buster)."""
+    query = QueryDict(mutable=True)
+    if filterset is None:
+        return query
+    for name, field in filterset.form.fields.items():
+        widget = field.widget
+        keys = (
+            [name + suffix for suffix in widget.widgets_names]
+            if isinstance(widget, forms.MultiWidget)
+            else [name]
+        )
+        for key in keys:
+            values = [value for value in data.getlist(key) if value != ""]
+            if not values:
+                continue
+            if getattr(widget, "allow_multiple_selected", False):
+                query.setlist(key, list(dict.fromkeys(values)))
+            else:
+                query[key] = values[-1]
+    return query
 
 
 class RegisterListView:
@@ -90,7 +125,15 @@ class RegisterListView:
         return {}
 
     def rows(self, objects: Iterable) -> list[tuple]:
-        return [(obj, [_cell(obj, c) for c in self.columns]) for obj in objects]
+        return [(obj, [register_cell(obj, c) for c in self.columns]) for obj in objects]
+
+    def csv_headers(self) -> list:
+        """The export's header row; a register whose file says more than its table (codes
+        beside labels) overrides this and csv_row together."""
+        return self.column_headers()
+
+    def csv_row(self, obj) -> list:
+        return [register_cell(obj, c) for c in self.columns]
 
     def get(self, request: HttpRequest) -> HttpResponse:
         queryset = self.get_queryset()
@@ -107,29 +150,46 @@ class RegisterListView:
         if request.GET.get("format") == "csv":
             return self.csv_response(queryset)
         page = Paginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        query = register_query(request.GET, filterset).urlencode()
+        export_query = f"{query}&format=csv" if query else "format=csv"
         context = {
             "title": self.title,
             "filterset": filterset,
             "page": page,
             "rows": self.rows(page.object_list),
             "headers": self.column_headers(),
-            "query": query.urlencode(),
+            "query": query,
+            "register_path": request.path,
+            "export_url": f"{request.path}?{export_query}",
             "row_template": self.row_template,
             **self.extra_context(),
         }
-        template = self.row_template if request.headers.get("HX-Request") else self.template_name
-        return render(request, template, context)
+        # A history restore (back button after the cache dropped the page) needs the page.
+        partial = request.headers.get("HX-Request") and not request.headers.get(
+            "HX-History-Restore-Request"
+        )
+        if not partial:
+            response = render(request, self.template_name, context)
+        else:
+            response = render(request, self.row_template, context)
+            # The export link sits outside the swapped rows: send it along out of band.
+            response.content += render_to_string(
+                "core/register_export.html", {**context, "oob": True}, request=request
+            ).encode()
+            # The address to push is the canonical search, not htmx's request URL.
+            response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+        # The rows and the page share a URL: a cache must not answer one with the other.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
         writer = csv.writer(_Echo())
 
         def lines():
             yield "\ufeff"  # BOM: Excel opens the Chinese text as UTF-8
-            yield writer.writerow([spreadsheet_safe(str(h)) for h in self.column_headers()])
+            yield writer.writerow([spreadsheet_safe(str(h)) for h in self.csv_headers()])
             for obj in queryset.iterator(chunk_size=1000):
-                yield writer.writerow([spreadsheet_safe(_cell(obj, c)) for c in self.columns])
+                yield writer.writerow([spreadsheet_safe(cell) for cell in self.csv_row(obj)])
 
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
