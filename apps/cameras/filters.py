@@ -4,18 +4,30 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Camera, Site
 
+# Either fault state (M-2.3): what "down" meant before offline and picture fault were told apart.
+DOWN = "down"
+
 
 class CameraFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     site = django_filters.ModelChoiceFilter(
         field_name="location__site", queryset=Site.objects.all(), label=_("site")
     )
-    health = django_filters.ChoiceFilter(choices=Camera.Health.choices, label=_("health"))
+    health = django_filters.ChoiceFilter(
+        choices=[*Camera.Health.choices, (DOWN, _("Offline or picture fault"))],
+        method="health_filter",
+        label=_("health"),
+    )
     status = django_filters.ChoiceFilter(choices=Camera.Status.choices, label=_("status"))
 
     class Meta:
         model = Camera
         fields = ["q", "site", "health", "status"]
+
+    def health_filter(self, queryset, name, value):
+        if value == DOWN:
+            return queryset.filter(health__in=Camera.FAULT_HEALTH)
+        return queryset.filter(health=value)
 
     def search(self, queryset, name, value):
         return queryset.filter(

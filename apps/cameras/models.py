@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import Department
 from apps.core.crypto import EncryptedTextField
@@ -141,10 +142,19 @@ class Camera(models.Model):
         DECOMMISSIONED = "decommissioned", _("Decommissioned")
 
     class Health(models.TextChoices):
-        UNKNOWN = "unknown", _("Not checked yet")
-        OK = "ok", _("Normal")
-        DEGRADED = "degraded", _("Degraded")
-        DOWN = "down", _("Down")
+        """What the duty desk sees (M-2.1, M-2.3). *Offline*: no connection or no stream (the
+        probe failed at tcp/onvif/rtsp, or no frame arrived). *Picture fault*: it streams, but
+        the diagnosis found the picture unusable (black, snow, frozen, white …). Both are
+        fault episodes (DownEpisode). *Unchecked*: never decided by a check."""
+
+        UNCHECKED = "unchecked", pgettext_lazy("camera health", "Not checked")
+        OK = "ok", pgettext_lazy("camera health", "Normal")
+        DEGRADED = "degraded", pgettext_lazy("camera health", "Degraded")
+        PICTURE_FAULT = "picture_fault", pgettext_lazy("camera health", "Picture fault")
+        OFFLINE = "offline", pgettext_lazy("camera health", "Offline")
+
+    # The states of a fault episode (M-2.3): the camera is "down" in either.
+    FAULT_HEALTH = (Health.OFFLINE, Health.PICTURE_FAULT)
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -191,7 +201,7 @@ class Camera(models.Model):
     )
     # Kept by the patrol (not settings): the camera's health over time.
     health = models.CharField(
-        _("health"), max_length=20, choices=Health.choices, default=Health.UNKNOWN
+        _("health"), max_length=20, choices=Health.choices, default=Health.UNCHECKED
     )
     down_since = models.DateTimeField(_("down since"), null=True, blank=True)
     up_since = models.DateTimeField(_("up since"), null=True, blank=True)
@@ -236,6 +246,11 @@ class Camera(models.Model):
     def has_credentials(self) -> bool:
         return bool(self.credential_password)
 
+    @property
+    def is_down(self) -> bool:
+        """In a fault episode: offline or picture fault (M-2.3)."""
+        return self.health in self.FAULT_HEALTH
+
 
 # A camera's settings (M-1.3): what only its vendor's engineers change, each change audited
 # with before/after values. One list for the form, the API and the service.
@@ -261,7 +276,12 @@ CAMERA_SETTING_FIELDS = (
 
 
 class DownEpisode(models.Model):
-    """A span during which a camera was down: from its first failing check to a passing one."""
+    """A fault episode (M-2.3): from a camera's first failing check to a passing one, or to the
+    duty operator's review that found the check opening it a false alarm (M-1.4)."""
+
+    class Kind(models.TextChoices):
+        OFFLINE = Camera.Health.OFFLINE.value, Camera.Health.OFFLINE.label
+        PICTURE_FAULT = Camera.Health.PICTURE_FAULT.value, Camera.Health.PICTURE_FAULT.label
 
     camera = models.ForeignKey(
         Camera, verbose_name=_("camera"), on_delete=models.PROTECT, related_name="down_episodes"
@@ -269,6 +289,16 @@ class DownEpisode(models.Model):
     started_at = models.DateTimeField(_("down since"))
     ended_at = models.DateTimeField(_("up again at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind of fault"), max_length=20, choices=Kind.choices, default=Kind.OFFLINE
+    )
+    # What a false alarm of the opening check restores, and the latest failing check of the
+    # episode: a false alarm clears only what no later check confirmed.
+    health_before = models.CharField(
+        _("health before"), max_length=20, choices=Camera.Health.choices, blank=True
+    )
+    last_fault_at = models.DateTimeField(_("last failing check"), null=True, blank=True)
+    false_alarm = models.BooleanField(_("false alarm"), default=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -283,4 +313,5 @@ class DownEpisode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.camera.code} {self.started_at:%Y-%m-%d %H:%M}"
+        # Local time: the label is kept in audit events, read beside local times.
+        return f"{self.camera.code} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"

@@ -73,16 +73,18 @@ def camera_may_register(*, user: User) -> bool:
 
 
 def camera_status_counts(*, user: User) -> dict[str, int]:
-    """Counts per health for active cameras, in one query (the campus overview)."""
-    counts = (
+    """Counts per health of the active cameras the user sees, in one query (the overview, the
+    camera list): ``total``, one key per ``Camera.Health`` value, and ``down`` (offline or
+    picture fault, M-2.3). Never-checked cameras are counted as ``unchecked``, not as normal."""
+    return (
         camera_list(user=user)
         .filter(status=Camera.Status.ACTIVE)
         .aggregate(
             total=Count("pk"),
+            down=Count("pk", filter=Q(health__in=Camera.FAULT_HEALTH)),
             **{h: Count("pk", filter=Q(health=h)) for h in Camera.Health.values},
         )
     )
-    return counts
 
 
 def site_list(*, user: User) -> QuerySet[Site]:

@@ -592,21 +592,33 @@ def recorder_create(
     return recorder
 
 
+def camera_fault_health(failing_layer: str | None) -> str:
+    """The state a failing check leaves (M-2.1): a picture fault when the camera streamed and
+    the diagnosis found the picture unusable; offline when the probe failed at tcp, onvif,
+    rtsp or frame (no connection, no stream, no frame) or did not say where."""
+    if failing_layer == "diagnosis":
+        return Camera.Health.PICTURE_FAULT
+    return Camera.Health.OFFLINE
+
+
 @transaction.atomic
 def camera_health_record(
     *,
     camera: Camera,
     verdict: str,
     checked_at,
+    failing_layer: str | None = None,
     reason: str = "",
     snapshot_jpeg: bytes | None = None,
     thumbnail_jpeg: bytes | None = None,
 ) -> Camera:
     """Keep the camera's health from a check (M-2.1, M-2.3).
 
-    A camera is down from its first failing check until a passing one: one DownEpisode per
-    span, with down_since / up_since on the camera. An ``unknown`` verdict (the check itself
-    could not decide) changes nothing but the time of the last check.
+    A failing check makes the camera offline or a picture fault (``camera_fault_health``).
+    Either is a fault episode: one DownEpisode from the first failing check until a passing
+    one, with down_since / up_since on the camera; the episode keeps its kind, the state before
+    it (what a false alarm restores) and its latest failing check. An ``unknown`` verdict (the
+    check itself could not decide) changes nothing but the time of the last check.
     """
     from .models import DownEpisode
 
@@ -619,24 +631,45 @@ def camera_health_record(
     if thumbnail_jpeg:
         camera.last_thumbnail.save(f"{camera.code}.jpg", ContentFile(thumbnail_jpeg), save=False)
         fields.append("last_thumbnail")
-    if verdict == "fault" and camera.health != Camera.Health.DOWN:
-        camera.health = Camera.Health.DOWN
-        camera.down_since = checked_at
-        fields += ["health", "down_since"]
-        DownEpisode.objects.get_or_create(
-            camera=camera,
-            ended_at=None,
-            defaults={"started_at": checked_at, "reason": reason[:300]},
-        )
-        event_append(
-            actor=None,
-            action="cameras.camera_down",
-            target=camera,
-            clause="M-2.3",
-            data={"reason": reason, "at": checked_at},
-        )
+    if verdict == "fault":
+        kind = camera_fault_health(failing_layer)
+        if not camera.is_down:
+            DownEpisode.objects.get_or_create(
+                camera=camera,
+                ended_at=None,
+                defaults={
+                    "started_at": checked_at,
+                    "reason": reason[:300],
+                    "kind": kind,
+                    "health_before": camera.health,
+                    "last_fault_at": checked_at,
+                },
+            )
+            camera.down_since = checked_at
+            fields.append("down_since")
+            event_append(
+                actor=None,
+                action="cameras.camera_down",
+                target=camera,
+                clause="M-2.3",
+                data={"reason": reason, "at": checked_at, "health": kind},
+            )
+        else:
+            DownEpisode.objects.filter(camera=camera, ended_at=None).filter(
+                models.Q(last_fault_at=None) | models.Q(last_fault_at__lt=checked_at)
+            ).update(last_fault_at=checked_at)
+            if camera.health != kind:
+                event_append(
+                    actor=None,
+                    action="cameras.camera_fault_change",
+                    target=camera,
+                    clause="M-2.3",
+                    data={"reason": reason, "at": checked_at, "from": camera.health, "to": kind},
+                )
+        camera.health = kind
+        fields.append("health")
     elif verdict in ("ok", "degraded"):
-        if camera.health == Camera.Health.DOWN:
+        if camera.is_down:
             camera.up_since = checked_at
             fields.append("up_since")
             DownEpisode.objects.filter(camera=camera, ended_at=None).update(ended_at=checked_at)
@@ -654,3 +687,58 @@ def camera_health_record(
         fields.append("health")
     camera.save(update_fields=fields)
     return camera
+
+
+@transaction.atomic
+def camera_false_alarm_clear(*, camera: Camera, check_at, by: User, at, note: str = ""):
+    """The duty operator found the check made at ``check_at`` a false alarm (M-1.4): if that
+    check opened the camera's open fault episode and no later check failed again, the episode
+    ends ``at`` (the review's time), marked a false alarm, and the camera returns to its state
+    before it (normal if it had none). A false alarm of a later check clears nothing an earlier
+    one caused.
+
+    Called by ``patrol_check_review``, which decides who may review. Returns the episode
+    cleared, or None.
+    """
+    from .models import DownEpisode
+
+    camera = Camera.objects.select_for_update().get(pk=camera.pk)
+    episode = DownEpisode.objects.filter(camera=camera, ended_at=None, started_at=check_at).first()
+    if episode is None or (episode.last_fault_at and episode.last_fault_at > check_at):
+        return None
+    # Conditional UPDATE, not select_for_update: SQLite (embedded) ignores row locks.
+    if not DownEpisode.objects.filter(pk=episode.pk, ended_at=None).update(
+        ended_at=at, false_alarm=True
+    ):
+        return None
+    episode.refresh_from_db()
+    before = episode.health_before
+    restored = before if before in (Camera.Health.OK, Camera.Health.DEGRADED) else Camera.Health.OK
+    was = camera.health
+    camera.health = restored
+    # The camera was up all along: its last real episode is what "down since" names.
+    camera.down_since = (
+        DownEpisode.objects.filter(camera=camera, false_alarm=False)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    fields = ["health", "down_since"]
+    if camera.up_since is None:
+        camera.up_since = check_at
+        fields.append("up_since")
+    camera.save(update_fields=fields)
+    event_append(
+        actor=by,
+        action="cameras.false_alarm_clear",
+        target=camera,
+        clause="M-1.4",
+        data={
+            "episode": episode.pk,
+            "check_at": check_at,
+            "from": was,
+            "to": restored,
+            "note": note,
+        },
+    )
+    return episode

@@ -15,7 +15,11 @@ from apps.audit.chain import canonical_json
 from apps.audit.services import event_append
 from apps.cameras.models import Camera, DownEpisode, Site
 from apps.cameras.probing import CheckOutcome
-from apps.cameras.services import camera_health_record, camera_reference_set
+from apps.cameras.services import (
+    camera_false_alarm_clear,
+    camera_health_record,
+    camera_reference_set,
+)
 from apps.core.exceptions import RuleViolation
 
 from . import selectors
@@ -132,16 +136,17 @@ def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome, attempts: 
             thumbnail=thumbnail,
         )
         if won:
-            was_down = camera.health == Camera.Health.DOWN
+            was_down = camera.is_down
             camera = camera_health_record(
                 camera=camera,
                 verdict=outcome.verdict,
                 checked_at=outcome.checked_at,
+                failing_layer=outcome.failing_layer,
                 reason=outcome.reason,
                 snapshot_jpeg=outcome.snapshot_jpeg,
                 thumbnail_jpeg=outcome.thumbnail_jpeg,
             )
-            if was_down and camera.health != Camera.Health.DOWN:
+            if was_down and not camera.is_down:
                 FaultRecord.objects.filter(camera=camera, cleared_at=None).update(
                     cleared_at=outcome.checked_at
                 )
@@ -223,6 +228,10 @@ def patrol_check_review(*, check: PatrolCheck, by: User, outcome: str, note: str
     if outcome == PatrolCheck.Review.CONFIRMED_FAULT:
         record = fault_record_open(check=check, by=by, at=now)
         data["fault_record"] = record.pk
+    elif check.verdict == PatrolCheck.Verdict.FAULT:  # a false alarm clears what it caused
+        camera_false_alarm_clear(
+            camera=check.camera, check_at=check.checked_at, by=by, at=now, note=note
+        )
     event_append(actor=by, action="patrol.check_review", target=check, clause="M-1.4", data=data)
     return check
 

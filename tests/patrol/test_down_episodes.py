@@ -21,7 +21,7 @@ def test_down_since_first_failure_up_since_first_pass():
     finished_run({camera: outcome("fault", "refused", at=day1)})
     finished_run({camera: outcome("fault", "refused", at=day2)})
     camera.refresh_from_db()
-    assert camera.health == Camera.Health.DOWN and camera.down_since == day1
+    assert camera.is_down and camera.down_since == day1
     assert camera.down_episodes.count() == 1
     finished_run({camera: outcome("ok", at=day3)})
     camera.refresh_from_db()
@@ -37,4 +37,4 @@ def test_unknown_verdict_leaves_health_alone():
     finished_run({camera: outcome("fault", "refused")})
     finished_run({camera: outcome("unknown", "probe error")})
     camera.refresh_from_db()
-    assert camera.health == Camera.Health.DOWN
+    assert camera.is_down
