@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         durations = [c.latency_ms["total"] / 1000 for c in checks.only("latency_ms")]
         verdicts = collections.Counter(checks.values_list("verdict", flat=True))
         reasons = collections.Counter(checks.exclude(verdict="ok").values_list("reason", flat=True))
-        progress = run_progress(run=run)
+        progress = run_progress(run=run, user=None)  # the whole run, unscoped
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
             f"cameras           {args.cameras} (concurrency {args.concurrency}), "

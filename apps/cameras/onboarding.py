@@ -15,9 +15,9 @@ from apps.accounts.models import User
 from apps.core.exceptions import RuleViolation
 
 from . import probe
-from .diagnosis import DiagnosisThresholds
 from .models import Camera
 from .networks import parse_networks
+from .probe.diagnosis import DiagnosisThresholds
 from .services import (
     camera_channel_check,
     camera_create,

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from . import probe
-from .diagnosis import DiagnosisThresholds
 from .models import Camera
 from .networks import host_check, parse_networks
+from .probe.diagnosis import DiagnosisThresholds
 
 
 @dataclass

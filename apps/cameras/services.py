@@ -332,7 +332,7 @@ def _require_work_order(by: User | None, work_order: str) -> str:
 
 
 def _validate_overrides(overrides: dict) -> None:
-    from .diagnosis import DiagnosisThresholds
+    from .probe.diagnosis import DiagnosisThresholds
 
     try:
         DiagnosisThresholds.from_overrides(overrides or {})

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from apps.cameras.diagnosis import (
+from apps.cameras.probe.diagnosis import (
     ANALYSIS_WIDTH,
     DiagnosisThresholds,
     analysis_frame,

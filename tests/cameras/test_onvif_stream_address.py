@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from apps.cameras.diagnosis import DiagnosisThresholds
 from apps.cameras.probe import ProbeTimeouts, parse_target, probe_camera
+from apps.cameras.probe.diagnosis import DiagnosisThresholds
 
 pytestmark = pytest.mark.slow
 

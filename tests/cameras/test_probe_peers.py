@@ -11,7 +11,6 @@ import cv2
 import numpy as np
 import pytest
 
-from apps.cameras.diagnosis import DiagnosisThresholds
 from apps.cameras.probe import (
     ProbeJob,
     ProbeTimeouts,
@@ -19,6 +18,7 @@ from apps.cameras.probe import (
     probe_camera,
     probe_many,
 )
+from apps.cameras.probe.diagnosis import DiagnosisThresholds
 
 pytestmark = pytest.mark.slow
 

@@ -36,11 +36,11 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from apps.cameras import diagnosis
-from apps.cameras.diagnosis import Diagnosis, DiagnosisThresholds
 from apps.cameras.networks import HostRefused, host_check
 
+from . import diagnosis
 from .capture import THUMBNAIL_WIDTH, _capture_picture, _units_picture
+from .diagnosis import Diagnosis, DiagnosisThresholds
 from .onvif import _onvif_layer
 from .results import (
     DEFAULT_TIMEOUTS,

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from apps.cameras import diagnosis
-from apps.cameras.diagnosis import Diagnosis, DiagnosisThresholds
-
+from . import diagnosis
+from .diagnosis import Diagnosis, DiagnosisThresholds
 from .results import ProbeTimeouts, _ms_since, _timed_out
 from .rtp import _START_CODE, _Received
 

@@ -12,8 +12,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from apps.cameras.diagnosis import Finding
-
+from .diagnosis import Finding
 from .targets import scrub_credentials
 
 OK, DEGRADED, FAULT, UNKNOWN = "ok", "degraded", "fault", "unknown"

@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.cameras.diagnosis import DiagnosisThresholds
 from apps.cameras.networks import HostRefused, host_check, parse_networks
 from apps.cameras.probe import (
     DEFAULT_TIMEOUTS,
@@ -23,6 +22,7 @@ from apps.cameras.probe import (
     parse_target,
     probe_camera,
 )
+from apps.cameras.probe.diagnosis import DiagnosisThresholds
 
 EXIT_CODES = {"ok": 0, "degraded": 0, FAULT: 1, UNKNOWN: 2}
 PASSWORD_ENV = "CAMPUSCCTV_PROBE_PASSWORD"
