@@ -9,7 +9,10 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.navigation import NavItem, nav_register
 
+        from .labels import labels_autodiscover
         from .selectors import AUDIT_READER_ROLES
+
+        labels_autodiscover()  # every app's audit_labels.py: readable action names
 
         nav_register(
             NavItem(

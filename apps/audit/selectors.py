@@ -1,8 +1,10 @@
 """Reads of the audit chain: the event register and the chain check."""
 
+import json
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from .chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from .models import AuditEvent
@@ -17,6 +19,53 @@ def event_list(*, user) -> QuerySet[AuditEvent]:
     if not user.has_any_role(*AUDIT_READER_ROLES):
         return AuditEvent.objects.none()
     return AuditEvent.objects.select_related("actor")
+
+
+def event_get(*, user, sequence: int) -> AuditEvent:
+    return get_object_or_404(event_list(user=user), sequence=sequence)
+
+
+def _shown(value) -> str:
+    """A recorded value as text: strings as they are, nothing as a dash, the rest as JSON."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class DataItem:
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+def event_detail(*, event: AuditEvent) -> dict:
+    """An event's data as the detail page shows it: ``data["changes"]`` (``{field: [before,
+    after]}``, the M-1.3 before/after values) as rows of a table, everything else as key and
+    value. Credentials never reach here: services record that they changed, never the values."""
+    data = dict(event.data) if isinstance(event.data, dict) else {"data": event.data}
+    changes, items = [], []
+    if "changes" not in data and {"before", "after"} <= set(data):
+        # A whole value replaced (a user's roles): one row, no field name.
+        changes.append(Change("", _shown(data.pop("before")), _shown(data.pop("after"))))
+    for key, value in data.items():
+        if key == "changes" and isinstance(value, dict):
+            for field, pair in value.items():
+                if isinstance(pair, list | tuple) and len(pair) == 2:
+                    changes.append(Change(field, _shown(pair[0]), _shown(pair[1])))
+                else:
+                    items.append(DataItem(f"changes.{field}", _shown(pair)))
+        else:
+            items.append(DataItem(key, _shown(value)))
+    return {"changes": changes, "items": items}
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,8 @@ ROWS: list[Row] = [
     _get("/", EVERYONE),
     _get("/accounts/password/", EVERYONE),
     _get("/audit/", {Role.AUDITOR}),
+    _get("/audit/?format=csv", {Role.AUDITOR}),
+    _get("/audit/{event}/", {Role.AUDITOR}),
     _get("/admin/", {Role.SECURITY_CHIEF}, follow=True),
     _get("/api/", set()),  # the router's index: default-deny
     _get("/api/{nowhere}/", set(), not_found=EVERYONE),  # an address naming no endpoint
