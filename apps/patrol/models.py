@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.cameras.models import Camera, DownEpisode, RandomImagePath, Site
@@ -67,7 +68,8 @@ class PatrolRun(models.Model):
         verbose_name_plural = _("patrol runs")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M}"
+        # Local time: the label is kept in audit events, read beside local times.
+        return f"#{self.pk} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self) -> str:
         return reverse("patrol_run_detail", args=[self.pk])
@@ -194,4 +196,5 @@ class FaultRecord(models.Model):
         verbose_name_plural = _("fault records")
 
     def __str__(self) -> str:
-        return f"{self.camera.code} {self.occurred_at:%Y-%m-%d %H:%M} {self.symptom}"
+        when = timezone.localtime(self.occurred_at)
+        return f"{self.camera.code} {when:%Y-%m-%d %H:%M} {self.symptom}"
