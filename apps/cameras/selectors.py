@@ -58,7 +58,13 @@ def camera_actions(*, user: User, camera: Camera) -> set[str]:
     actions: set[str] = set()
     if user.is_vendor_engineer and camera.vendor_id in (None, user.department_id):
         actions |= {"change", "credentials"}
-    if user.has_any_role(*CHECK_ROLES) and camera.status == Camera.Status.ACTIVE:
+    if camera.status == Camera.Status.ACTIVE and (
+        # A vendor engineer re-checks their own company's cameras only (M-1.3); the office's
+        # patrolling roles any camera (M-2.1). The patrol's start service asks this set.
+        camera.vendor_id is not None and camera.vendor_id == user.department_id
+        if user.is_vendor_engineer
+        else user.has_any_role(*CHECK_ROLES)
+    ):
         actions.add("recheck")
     return actions
 

@@ -7,6 +7,16 @@ from .models import PatrolCheck, PatrolRun
 
 
 class PatrolRunFilterSet(FilterSet):
+    """Daily patrols unless asked for re-checks (or both): a re-check of one camera is not the
+    day's patrol record (M-2.1). Page and API alike."""
+
+    KIND_ALL = "all"
+    kind = django_filters.ChoiceFilter(
+        choices=[*PatrolRun.Kind.choices, (KIND_ALL, _("Daily patrols and re-checks"))],
+        empty_label=None,
+        method="filter_kind",
+        label=_("kind"),
+    )
     state = django_filters.ChoiceFilter(choices=PatrolRun.State.choices, label=_("state"))
     date_from = django_filters.DateFilter(
         field_name="started_at", lookup_expr="date__gte", label=_("from date")
@@ -17,7 +27,16 @@ class PatrolRunFilterSet(FilterSet):
 
     class Meta:
         model = PatrolRun
-        fields = ["state", "date_from", "date_to"]
+        fields = ["kind", "state", "date_from", "date_to"]
+
+    def filter_kind(self, queryset, name, value):
+        return queryset if value == self.KIND_ALL else queryset.filter(kind=value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("kind"):  # no kind asked for: the daily runs
+            queryset = queryset.filter(kind=PatrolRun.Kind.DAILY)
+        return queryset
 
 
 class PatrolCheckFilterSet(FilterSet):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +16,21 @@ class PatrolRun(models.Model):
         MANUAL = "manual", _("Started by an operator")
         COMMAND = "command", _("Command line")
 
+    class Kind(models.TextChoices):
+        """A daily patrol is the record of M-2.1 and is countersigned (M-2.2); a re-check of one
+        camera ("Check now") is neither."""
+
+        DAILY = "daily", _("Daily patrol")
+        RECHECK = "recheck", _("Re-check")
+
     class State(models.TextChoices):
         RUNNING = "running", _("Running")
         FINISHED = "finished", _("Finished, awaiting review")
         SIGNED = "signed", _("Countersigned")
 
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DAILY)
+    # The local day a scheduled run is for: the database keeps it to one per day (M-2.1).
+    scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
@@ -66,6 +77,13 @@ class PatrolRun(models.Model):
         ordering = ["-started_at"]
         verbose_name = _("patrol run")
         verbose_name_plural = _("patrol runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheduled_for"],
+                condition=Q(trigger="schedule"),
+                name="one_scheduled_run_per_day",
+            )
+        ]
 
     def __str__(self) -> str:
         # Local time: the label is kept in audit events, read beside local times.
@@ -73,6 +91,14 @@ class PatrolRun(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("patrol_run_detail", args=[self.pk])
+
+
+# A result the duty operator must confirm (M-1.4): checked, and not normal or its scene changed
+# without a work order covering it. The one definition: the database computes ``flagged`` from
+# it on every write, so a filter and an instance always agree.
+FLAGGED = Q(state="done") & (
+    ~Q(verdict="ok") | (Q(scene_changed=True) & Q(covered_by_work_order=""))
+)
 
 
 class PatrolCheck(models.Model):
@@ -133,6 +159,14 @@ class PatrolCheck(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    flagged = models.GeneratedField(
+        verbose_name=_("flagged"),
+        expression=models.Case(
+            models.When(FLAGGED, then=models.Value(True)), default=models.Value(False)
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         ordering = ["run", "camera__code"]
@@ -148,14 +182,6 @@ class PatrolCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.camera_id} {self.verdict}"
-
-    @property
-    def flagged(self) -> bool:
-        """A result the duty operator must confirm (M-1.4)."""
-        return self.state == self.State.DONE and (
-            self.verdict != self.Verdict.OK
-            or (self.scene_changed and not self.covered_by_work_order)
-        )
 
 
 class FaultRecord(models.Model):

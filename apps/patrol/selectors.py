@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.cameras.models import Camera
-from apps.cameras.selectors import CHECK_ROLES, camera_list
+from apps.cameras.selectors import CHECK_ROLES, camera_actions, camera_list
 
 from .models import FaultRecord, PatrolCheck, PatrolRun
 
@@ -29,11 +29,11 @@ def _sees_all(user: User) -> bool:
 
 
 def patrol_may_start(*, user: User, camera: Camera | None = None) -> bool:
-    """Operators and security staff patrol everything (M-2.1); a vendor engineer only
-    re-checks one camera of their own company."""
-    if user.is_vendor_engineer:
-        return camera is not None and camera.vendor_id == user.department_id
-    return user.has_any_role(*CHECK_ROLES)
+    """Operators and security staff patrol everything (M-2.1); a re-check of one camera is
+    the camera's own ``recheck`` action (a vendor engineer: their company's cameras only)."""
+    if camera is not None:
+        return "recheck" in camera_actions(user=user, camera=camera)
+    return user.has_any_role(*CHECK_ROLES) and not user.is_vendor_engineer
 
 
 def _scoped_checks(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:
@@ -89,12 +89,6 @@ def run_progress(*, run: PatrolRun, user: User | None) -> dict[str, int]:
     return counts
 
 
-def _flagged_q() -> Q:
-    return Q(state=PatrolCheck.State.DONE) & (
-        ~Q(verdict=PatrolCheck.Verdict.OK) | (Q(scene_changed=True) & Q(covered_by_work_order=""))
-    )
-
-
 def check_list(*, user: User, run: PatrolRun | None = None) -> QuerySet[PatrolCheck]:
     """Checks of cameras in the user's scope (M-1.3); nobody outside the camera roles."""
     qs = PatrolCheck.objects.select_related("camera__location", "reviewed_by", "run").filter(
@@ -106,7 +100,7 @@ def check_list(*, user: User, run: PatrolRun | None = None) -> QuerySet[PatrolCh
 def checks_flagged(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:
     return (
         _scoped_checks(run=run, user=user)
-        .filter(_flagged_q())
+        .filter(flagged=True)
         .select_related("camera__location", "reviewed_by")
     )
 
@@ -138,18 +132,39 @@ def check_image_get(*, user: User, pk: int, kind: str):
     return getattr(check_get(user=user, pk=pk), kind)
 
 
+def run_reviewers(*, run: PatrolRun) -> set[int]:
+    """Ids of everyone who reviewed a result of the run, whichever camera (M-2.2)."""
+    return set(
+        run.checks.exclude(reviewed_by=None).values_list("reviewed_by", flat=True).distinct()
+    )
+
+
 def run_actions(*, user: User, run: PatrolRun) -> set[str]:
+    """The verbs ``user`` may perform on ``run`` now; services enforce exactly this set.
+
+    M-2.2 separates recording from checking: whoever reviewed a result of the run may not
+    countersign it. A re-check is not the day's record and is never countersigned."""
     actions: set[str] = set()
-    if run.state == PatrolRun.State.FINISHED and user.has_any_role(*SIGN_ROLES):
+    if (
+        run.kind == PatrolRun.Kind.DAILY
+        and run.state == PatrolRun.State.FINISHED
+        and user.has_any_role(*SIGN_ROLES)
+        and user.pk not in run_reviewers(run=run)
+    ):
         actions.add("sign")
     return actions
 
 
 def check_actions(*, user: User, check: PatrolCheck) -> set[str]:
+    """The verbs ``user`` may perform on ``check`` now; services enforce exactly this set.
+
+    A flagged result is reviewed once (M-1.4), until its run is countersigned; the check must
+    be in the user's scope (the view has fetched it through check_get)."""
     actions: set[str] = set()
     if (
         check.run.state != PatrolRun.State.SIGNED
         and check.flagged
+        and not check.review
         and user.has_any_role(*REVIEW_ROLES)
     ):
         actions.add("review")

@@ -6,7 +6,7 @@ from functools import partial
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,18 +35,22 @@ def patrol_run_start(
     camera: Camera | None = None,
     enqueue: bool = True,
 ) -> PatrolRun:
-    """Start a patrol of every active camera (or of one site / one camera) (M-2.1).
+    """Start a patrol of every active camera (or of one site), or re-check one camera (M-2.1).
 
-    The scheduled daily run is started once per day however often beat fires. With
-    ``enqueue`` the checks go to the Celery workers after commit; without, the caller runs
-    them (the ``patrol`` command).
+    A run of one camera ("Check now") is a re-check: not the day's patrol record, never
+    countersigned; its flagged results are still reviewed. The scheduled daily run is started
+    once per local day however often beat fires: the database refuses a second one for the
+    same ``scheduled_for`` (IntegrityError, which the daily task reads as "already started").
+    With ``enqueue`` the checks go to the Celery workers after commit; without, the caller
+    runs them (the ``patrol`` command).
     """
     if by is not None and not selectors.patrol_may_start(user=by, camera=camera):
         raise RuleViolation(_("Your role cannot start a patrol."), clause="M-2.1")
     now = timezone.now()
+    scheduled_for = None
     if trigger == PatrolRun.Trigger.SCHEDULE:
-        today = timezone.localdate(now)
-        existing = PatrolRun.objects.filter(trigger=trigger, started_at__date=today).first()
+        scheduled_for = timezone.localdate(now)
+        existing = PatrolRun.objects.filter(trigger=trigger, scheduled_for=scheduled_for).first()
         if existing:
             return existing
     cameras = Camera.objects.filter(status=Camera.Status.ACTIVE)
@@ -61,6 +65,8 @@ def patrol_run_start(
     if by is not None and running.exists():
         raise RuleViolation(_("A patrol of the same cameras is still running."))
     run = PatrolRun.objects.create(
+        kind=PatrolRun.Kind.RECHECK if camera is not None else PatrolRun.Kind.DAILY,
+        scheduled_for=scheduled_for,
         started_at=now,
         trigger=trigger,
         started_by=by,
@@ -77,6 +83,7 @@ def patrol_run_start(
         target=run,
         clause="M-2.1",
         data={
+            "kind": run.kind,
             "trigger": trigger,
             "cameras": len(camera_ids),
             "site": site.code if site else None,
@@ -147,9 +154,8 @@ def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome, attempts: 
                 thumbnail_jpeg=outcome.thumbnail_jpeg,
             )
             if was_down and not camera.is_down:
-                FaultRecord.objects.filter(camera=camera, cleared_at=None).update(
-                    cleared_at=outcome.checked_at
-                )
+                for record in FaultRecord.objects.filter(camera=camera, cleared_at=None):
+                    fault_record_clear(record=record, check=check, at=outcome.checked_at)
             if not camera.reference_snapshot and outcome.verdict == "ok" and outcome.snapshot_jpeg:
                 # A camera registered without one (CSV import) gets its first normal picture as
                 # the reference that later scene changes are judged against (M-4.1a).
@@ -209,21 +215,31 @@ def patrol_run_finish(*, run: PatrolRun) -> bool:
 def patrol_check_review(*, check: PatrolCheck, by: User, outcome: str, note: str) -> PatrolCheck:
     """The duty operator confirms a flagged result: confirmed fault or false alarm (M-1.4).
 
-    A confirmed fault opens one fault record per camera fault episode (M-2.3).
+    A confirmed fault opens one fault record per camera fault episode (M-2.3). A result is
+    reviewed once: a second reviewer, even one who loaded the page at the same moment, is
+    told who reviewed it first and nothing of theirs is written.
     """
     if "review" not in selectors.check_actions(user=by, check=check):
+        if check.review:
+            raise _already_reviewed(check)
         raise RuleViolation(_("This result cannot be reviewed by you now."), clause="M-1.4")
     if outcome not in (PatrolCheck.Review.CONFIRMED_FAULT, PatrolCheck.Review.FALSE_ALARM):
         raise RuleViolation(_("Choose confirmed fault or false alarm."))
     if outcome == PatrolCheck.Review.FALSE_ALARM and not note.strip():
         raise RuleViolation(_("Say why it is a false alarm."))
     now = timezone.now()
+    # Conditional UPDATE, not select_for_update: only while nobody has reviewed it and the
+    # run is not countersigned; the loser of a race is told, not silently overwritten.
     won = PatrolCheck.objects.filter(
-        pk=check.pk, run__state__in=[PatrolRun.State.RUNNING, PatrolRun.State.FINISHED]
+        pk=check.pk,
+        review="",
+        run__state__in=[PatrolRun.State.RUNNING, PatrolRun.State.FINISHED],
     ).update(review=outcome, review_note=note, reviewed_by=by, reviewed_at=now)
-    if not won:
-        raise RuleViolation(_("The patrol run was countersigned meanwhile; it cannot change."))
     check.refresh_from_db()
+    if not won:
+        if check.review:
+            raise _already_reviewed(check)
+        raise RuleViolation(_("The patrol run was countersigned meanwhile; it cannot change."))
     data = {"outcome": outcome, "note": note, "verdict": check.verdict, "camera": check.camera.code}
     if outcome == PatrolCheck.Review.CONFIRMED_FAULT:
         record = fault_record_open(check=check, by=by, at=now)
@@ -234,6 +250,14 @@ def patrol_check_review(*, check: PatrolCheck, by: User, outcome: str, note: str
         )
     event_append(actor=by, action="patrol.check_review", target=check, clause="M-1.4", data=data)
     return check
+
+
+def _already_reviewed(check: PatrolCheck) -> RuleViolation:
+    return RuleViolation(
+        _("%(who)s has already reviewed this result (%(outcome)s); reload the page.")
+        % {"who": check.reviewed_by, "outcome": check.get_review_display()},
+        clause="M-1.4",
+    )
 
 
 def fault_record_open(*, check: PatrolCheck, by: User, at) -> FaultRecord:
@@ -270,9 +294,48 @@ def fault_record_open(*, check: PatrolCheck, by: User, at) -> FaultRecord:
 
 
 @transaction.atomic
+def fault_record_clear(*, record: FaultRecord, check: PatrolCheck, at) -> bool:
+    """The camera passed a check again: the fault record gets its time cleared (M-2.3), with
+    its own audit event. Returns False when the record was cleared already."""
+    won = FaultRecord.objects.filter(pk=record.pk, cleared_at=None).update(cleared_at=at)
+    if won:
+        record.refresh_from_db()
+        event_append(
+            actor=None,
+            action="patrol.fault_record_clear",
+            target=record,
+            clause="M-2.3",
+            data={
+                "camera": record.camera.code,
+                "symptom": record.symptom,
+                "cleared_at": record.cleared_at,
+                "check": check.pk,
+                "run": check.run_id,
+            },
+        )
+    return bool(won)
+
+
+@transaction.atomic
 def patrol_run_sign(*, run: PatrolRun, by: User, note: str = "") -> PatrolRun:
-    """A security-office staffer countersigns a finished run; then it is immutable (M-2.2)."""
+    """A security-office staffer countersigns a finished daily run; then it is immutable.
+
+    M-2.2 separates recording from checking: the signer is someone other than everyone who
+    reviewed a result of the run. A re-check is not the day's record and is not signed."""
     if "sign" not in selectors.run_actions(user=by, run=run):
+        if run.kind == PatrolRun.Kind.RECHECK:
+            raise RuleViolation(
+                _("A re-check is not a daily patrol record; it needs no countersignature."),
+                clause="M-2.2",
+            )
+        if by.has_any_role(*selectors.SIGN_ROLES) and by.pk in selectors.run_reviewers(run=run):
+            raise RuleViolation(
+                _(
+                    "You reviewed results of this run: someone else must countersign it "
+                    "(recording and checking are kept apart)."
+                ),
+                clause="M-2.2",
+            )
         raise RuleViolation(
             _("Only security-office staff may countersign a finished run."), clause="M-2.2"
         )
@@ -283,8 +346,14 @@ def patrol_run_sign(*, run: PatrolRun, by: User, note: str = "") -> PatrolRun:
             % {"n": unreviewed},
             clause="M-2.2",
         )
-    won = PatrolRun.objects.filter(pk=run.pk, state=PatrolRun.State.FINISHED).update(
-        state=PatrolRun.State.SIGNED, signed_by=by, signed_at=timezone.now(), sign_note=note
+    # A review by the signer committed since the check above also loses the signature.
+    reviewed_by_signer = PatrolCheck.objects.filter(run=OuterRef("pk"), reviewed_by=by)
+    won = (
+        PatrolRun.objects.filter(pk=run.pk, state=PatrolRun.State.FINISHED)
+        .exclude(Exists(reviewed_by_signer))
+        .update(
+            state=PatrolRun.State.SIGNED, signed_by=by, signed_at=timezone.now(), sign_note=note
+        )
     )
     if not won:
         raise RuleViolation(_("The run changed meanwhile; reload it."))

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils import timezone
 
 from apps.core.exceptions import RuleViolation
@@ -15,11 +16,17 @@ from .models import PatrolCheck, PatrolRun
 
 @shared_task(acks_late=True)
 def patrol_daily() -> int | None:
-    """Beat's daily run of every active camera (once per day)."""
+    """Beat's daily run of every active camera (once per day, M-2.1)."""
     try:
         run = services.patrol_run_start(by=None, trigger=PatrolRun.Trigger.SCHEDULE)
     except RuleViolation:
         return None  # no camera in service: nothing to patrol
+    except IntegrityError:
+        # Another delivery started today's run between our look and our insert: the
+        # database's one-run-per-day constraint refused this one. Already started.
+        return PatrolRun.objects.get(
+            trigger=PatrolRun.Trigger.SCHEDULE, scheduled_for=timezone.localdate()
+        ).pk
     return run.pk
 
 

@@ -29,6 +29,7 @@ class PatrolRunRegisterView(RegisterListView):
 
     all_columns = (
         "id",
+        "kind",
         "started_at",
         "trigger",
         "state",
@@ -44,6 +45,11 @@ class PatrolRunRegisterView(RegisterListView):
         if self.request.user.is_vendor_engineer and not self.request.user.is_superuser:
             return tuple(c for c in self.all_columns if c != "active_cameras")
         return self.all_columns
+
+    def get_queryset(self):
+        # The page without a query shows what the filters show by default: daily runs.
+        queryset = super().get_queryset()
+        return queryset if self.request.GET else PatrolRunFilterSet({}, queryset=queryset).qs
 
     def extra_context(self) -> dict:
         return {
@@ -85,14 +91,17 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
 def _run_context(request: HttpRequest, run: PatrolRun) -> dict:
     """Page and htmx fragment alike show only the checks of cameras in the user's scope."""
     user = request.user
+    flagged = list(selectors.checks_flagged(run=run, user=user))
+    for check in flagged:
+        check.run = run  # the page's run: check_actions reads its state without a query
+        check.actions = selectors.check_actions(user=user, check=check)
     return {
         "run": run,
         "progress": selectors.run_progress(run=run, user=user),
-        "flagged": selectors.checks_flagged(run=run, user=user),
+        "flagged": flagged,
         "not_checked": selectors.checks_not_checked(run=run, user=user),
-        "run_actions": selectors.run_actions(user=request.user, run=run),
-        "may_review": run.state != PatrolRun.State.SIGNED
-        and request.user.has_any_role(*selectors.REVIEW_ROLES),
+        "run_actions": selectors.run_actions(user=user, run=run),
+        "reviewed_by_me": user.pk in selectors.run_reviewers(run=run),
         "review_form": CheckReviewForm(),
         "sign_form": RunSignForm(),
         "finding_labels": FINDING_LABELS,

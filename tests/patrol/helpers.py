@@ -31,3 +31,14 @@ def finished_run(results: dict, *, by=None) -> PatrolRun:
     patrol_run_finish(run=run)
     run.refresh_from_db()
     return run
+
+
+def verified_login(client, user) -> None:
+    """Sign ``user`` in with a confirmed second factor, as django_otp.login does."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()

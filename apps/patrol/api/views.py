@@ -25,6 +25,8 @@ class PatrolRunSerializer(serializers.ModelSerializer):
         model = PatrolRun
         fields = [
             "id",
+            "kind",
+            "scheduled_for",
             "started_at",
             "finished_at",
             "trigger",
@@ -127,6 +129,11 @@ class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.run_list(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        # The filters (daily runs unless asked for re-checks) choose what a list shows; one run
+        # is found by its id whatever its kind.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_permissions(self):
         # Writes by a role that may not make them are refused (403) before any lookup.
