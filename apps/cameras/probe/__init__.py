@@ -19,17 +19,19 @@ Credentials (M-1.1a): every reason, log line and ``ProbeResult.to_dict()`` passe
 ``scrub_credentials`` first, because FFmpeg and the ONVIF library echo whole URIs,
 passwords included.
 
-Many cameras per process: ``probe_many`` keeps a bounded number of probes in flight on one
-event loop, the decoding in a thread pool of the same size (OpenCV releases the GIL).
-Measured on 2 cores: 1,000 cameras in 24 s at the default concurrency of 64.
+Many cameras per process: ``probe_many``, the one fan-out engine (the patrol uses it), keeps a
+bounded number of probes in flight on one event loop, the decoding in a small thread pool
+(OpenCV releases the GIL), and retries what its ``RetryPolicy`` calls transient. Measured on
+2 cores: see docs/performance.md.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -67,19 +69,24 @@ from .targets import (
 from .tcp import _tcp_check
 
 __all__ = [
+    "DECODE_THREADS",
     "DEFAULT_CONCURRENCY",
     "DEFAULT_PORTS",
     "DEFAULT_TIMEOUTS",
     "DEGRADED",
     "FAULT",
     "LAYERS",
+    "NO_RETRY",
     "OK",
     "THUMBNAIL_WIDTH",
     "UNKNOWN",
     "ProbeJob",
+    "ProbeOutcome",
     "ProbeResult",
     "ProbeTarget",
     "ProbeTimeouts",
+    "RetryPolicy",
+    "connection_failure",
     "parse_target",
     "probe_camera",
     "probe_camera_async",
@@ -261,7 +268,8 @@ def probe_camera(
 
 @dataclass(frozen=True)
 class ProbeJob:
-    """One camera of a patrol run: its target, its thresholds, its reference snapshot."""
+    """One camera of a patrol run: its target, its thresholds, its reference snapshot.
+    ``key`` names the job in its ``ProbeOutcome`` (the patrol: the check's id)."""
 
     target: ProbeTarget
     thresholds: DiagnosisThresholds = field(default_factory=DiagnosisThresholds)
@@ -269,32 +277,120 @@ class ProbeJob:
     key: object = None
 
 
+# Failures another attempt cannot change: the camera answered, and said no.
+_REFUSALS = (
+    "authentication ",  # 401 or an ONVIF "not authorized": wrong or missing credentials
+    "stream not found (404)",
+    "the server does not speak RTSP",
+    "the stream has no video",
+    "camera does not offer RTP",
+    "camera has no media profile",
+)
+
+
+def connection_failure(result: ProbeResult) -> bool:
+    """The camera could not be reached or its stream did not arrive (a fault at tcp, onvif,
+    rtsp or frame): a network blip may pass, so the patrol tries again (M-2.1).
+
+    Not transient: a picture finding (black, frozen ... is what the camera sends), a refusal
+    (wrong password, wrong path, no video), and ``unknown`` (a probe error on our side, or an
+    address the camera networks refuse).
+    """
+    if result.verdict != FAULT or result.failing_layer not in LAYERS[:4]:
+        return False
+    return not result.reason.startswith(_REFUSALS)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often ``probe_many`` probes one camera before its result counts.
+
+    ``attempts`` probes at most (1: no retry); before retry n (n >= 1) it waits
+    ``backoff_s * 2 ** (n - 1)`` seconds, without holding a concurrency slot; ``transient``
+    says which results are worth another attempt.
+    """
+
+    attempts: int = 1
+    backoff_s: float = 0.0
+    transient: Callable[[ProbeResult], bool] = connection_failure
+
+    def __post_init__(self) -> None:
+        if self.attempts < 1:
+            raise ValueError("attempts must be >= 1")
+        if not (math.isfinite(self.backoff_s) and self.backoff_s >= 0):
+            raise ValueError("backoff_s must be a finite number >= 0")
+
+    def delay_s(self, retry: int) -> float:
+        return self.backoff_s * 2 ** (retry - 1)
+
+
+NO_RETRY = RetryPolicy()
+
+
+@dataclass(frozen=True)
+class ProbeOutcome:
+    """The last result of one job and how many probes it took.
+
+    ``result`` is None only when the probe itself raised (a bug on our side, logged); then
+    ``error`` names the exception and the job is not retried."""
+
+    job: ProbeJob
+    result: ProbeResult | None
+    attempts: int
+    error: str = ""
+
+    @property
+    def key(self) -> object:
+        return self.job.key
+
+
+DECODE_THREADS = 4
+"""Decoding and diagnosis are short CPU bursts: a few threads serve many sockets."""
+
+
 async def probe_many(
     jobs: Iterable[ProbeJob],
     *,
     timeouts: ProbeTimeouts = DEFAULT_TIMEOUTS,
     concurrency: int = DEFAULT_CONCURRENCY,
-) -> AsyncIterator[tuple[ProbeJob, ProbeResult]]:
+    retry: RetryPolicy = NO_RETRY,
+    decode_threads: int = DECODE_THREADS,
+) -> AsyncIterator[ProbeOutcome]:
     """Probe many cameras from one process, ``concurrency`` at a time (M-2.1 daily patrol).
 
-    Yields ``(job, result)`` as each probe finishes, so the caller can store results as
-    they come. At most ``concurrency`` probes (sockets, FFmpeg sessions, threads) are open.
+    The one fan-out engine: the patrol (apps.patrol.execution) and the tests use it. Yields
+    a ``ProbeOutcome`` per job as each finishes (after its retries), so the caller can store
+    results as they come. At most ``concurrency`` probes (sockets, RTSP sessions) are open
+    at once; a job waiting for its retry holds no slot. Decoding runs in a pool of
+    ``decode_threads``. Stopping the iteration cancels the probes still running.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be >= 1")
+    if concurrency < 1 or decode_threads < 1:
+        raise ValueError("concurrency and decode_threads must be >= 1")
     slots = asyncio.Semaphore(concurrency)
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="probe") as pool:
+    with ThreadPoolExecutor(max_workers=decode_threads, thread_name_prefix="decode") as pool:
 
-        async def run(job: ProbeJob) -> tuple[ProbeJob, ProbeResult]:
-            async with slots:
-                result = await probe_camera_async(
-                    job.target,
-                    thresholds=job.thresholds,
-                    reference=job.reference,
-                    timeouts=timeouts,
-                    executor=pool,
+        async def run(job: ProbeJob) -> ProbeOutcome:
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    async with slots:
+                        result = await probe_camera_async(
+                            job.target,
+                            thresholds=job.thresholds,
+                            reference=job.reference,
+                            timeouts=timeouts,
+                            executor=pool,
+                        )
+                except Exception as exc:  # noqa: BLE001 - one probe's bug must not stop the rest
+                    logger.exception("probe of %s raised", job.target.display_uri)
+                    return ProbeOutcome(job, None, attempt, f"check failed: {type(exc).__name__}")
+                if attempt >= retry.attempts or not retry.transient(result):
+                    return ProbeOutcome(job, result, attempt)
+                logger.info(
+                    "probe of %s: %s; retry %d", job.target.display_uri, result.reason, attempt
                 )
-            return job, result
+                await asyncio.sleep(retry.delay_s(attempt))
 
         tasks = [asyncio.ensure_future(run(job)) for job in jobs]
         try:
@@ -303,3 +399,5 @@ async def probe_many(
         finally:
             for task in tasks:
                 task.cancel()
+            # Let the cancelled probes close their sockets before the pool shuts down.
+            await asyncio.gather(*tasks, return_exceptions=True)
