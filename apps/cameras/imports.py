@@ -14,7 +14,13 @@ from apps.audit.services import event_append
 from apps.core.exceptions import RuleViolation
 
 from .models import FORBIDDEN_AREA_KINDS, Camera, Location, Recorder, Site
-from .services import camera_channel_check, camera_create, camera_input_clean, text_check
+from .services import (
+    camera_channel_check,
+    camera_create,
+    camera_input_clean,
+    location_get_or_create,
+    text_check,
+)
 
 COLUMNS = (
     "code",
@@ -179,14 +185,16 @@ def cameras_import(*, by: User, name: str, content: bytes, work_order: str) -> I
     try:
         with transaction.atomic():
             for number, row, site, recorder, channel, port, commissioned, filed in prepared:
-                location, _created = Location.objects.get_or_create(
-                    site=site,
-                    building=row["building"],
-                    floor=row.get("floor", ""),
-                    area=row.get("area", ""),
-                    defaults={"area_kind": row["area_kind"]},
-                )
                 try:
+                    # Every write through its service, each with its audit event (M-1.3).
+                    location, _created = location_get_or_create(
+                        by=by,
+                        site=site,
+                        building=row["building"],
+                        floor=row.get("floor", ""),
+                        area=row.get("area", ""),
+                        area_kind=row["area_kind"],
+                    )
                     camera_create(
                         by=by,
                         work_order=work_order,

@@ -558,6 +558,23 @@ def location_create(
 
 
 @transaction.atomic
+def location_get_or_create(
+    *, by: User | None, site: Site, building: str, floor: str = "", area: str = "", area_kind: str
+) -> tuple[Location, bool]:
+    """The place with this site, building, floor and area, or a new one made by
+    location_create with its audit event (M-1.3; the CSV import creates places as needed).
+    An existing place keeps its kind: the camera service then judges the placement."""
+    existing = Location.objects.filter(site=site, building=building, floor=floor, area=area)
+    location = existing.first()
+    if location is not None:
+        return location, False
+    location = location_create(
+        by=by, site=site, building=building, floor=floor, area=area, area_kind=area_kind
+    )
+    return location, True
+
+
+@transaction.atomic
 def recorder_create(
     *,
     by: User | None,
