@@ -53,6 +53,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "apps.core.admin_config.CampusAdminConfig",
+    # Before django.contrib.auth: its changepassword command (audited, M-1.1a) replaces auth's.
+    "apps.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -71,7 +73,6 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "apps.core",
     "apps.audit",
-    "apps.accounts",
     "apps.cameras",
     "apps.patrol",
 ]
