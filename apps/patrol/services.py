@@ -3,6 +3,7 @@
 import hashlib
 from functools import partial
 
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -24,6 +25,9 @@ from apps.core.exceptions import RuleViolation
 
 from . import selectors
 from .models import FaultRecord, PatrolCheck, PatrolRun
+
+RUN_EXECUTE_TASK = "apps.patrol.tasks.patrol_run_execute"
+"""The Celery task that probes a started run (its registered name)."""
 
 
 @transaction.atomic
@@ -95,9 +99,9 @@ def patrol_run_start(
         },
     )
     if enqueue:
-        from . import tasks  # tasks import services; import here to keep the cycle lazy
-
-        transaction.on_commit(partial(tasks.patrol_run_execute.delay, run.pk))
+        # Queued by name: the tasks call these services, so importing them here would close
+        # the cycle services -> tasks -> execution -> services (issue 14 §3).
+        transaction.on_commit(partial(current_app.send_task, RUN_EXECUTE_TASK, args=(run.pk,)))
     return run
 
 
