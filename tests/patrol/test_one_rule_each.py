@@ -112,12 +112,27 @@ def test_a_second_review_through_the_page_changes_nothing(client, duty_operator)
     patrol_check_review(check=check, by=duty_operator, outcome="confirmed_fault", note="")
     second = UserFactory(roles=["duty_operator"], username="operator2")
     client.force_login(second)
+    page = client.get(f"/patrol/{run.pk}/").content.decode()
+    assert 'data-testid="review-form"' not in page  # the page loops over check_actions
+    assert 'data-testid="review-done"' in page
     response = client.post(
         f"/patrol/checks/{check.pk}/review/", {"outcome": "false_alarm", "note": "x"}, follow=True
     )
     assert "has already reviewed this result" in response.content.decode()
     check.refresh_from_db()
     assert check.review == "confirmed_fault" and check.reviewed_by == duty_operator
+
+
+def test_the_review_form_is_offered_where_check_actions_offers_review(
+    client, duty_operator, vendor_engineer
+):
+    camera = CameraFactory(code="FORM", vendor=vendor_engineer.department)
+    run = finished_run({camera: outcome("fault", "Picture is black.")})
+    for user, offered in ((duty_operator, True), (vendor_engineer, False)):
+        client.force_login(user)
+        page = client.get(f"/patrol/{run.pk}/").content.decode()
+        assert ('data-testid="review-form"' in page) is offered, user
+        assert ("review" in check_actions(user=user, check=run.checks.get())) is offered
 
 
 def test_the_database_keeps_one_scheduled_run_per_day():
