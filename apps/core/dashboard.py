@@ -1,4 +1,10 @@
-"""Dashboard cards contributed by domain apps: (user) -> list of cards with real counts."""
+"""Dashboard cards contributed by domain apps: (user) -> list of cards with real counts.
+
+A card is a dict: ``key`` (also its ``data-card`` in the page), ``label``, ``count`` (a number
+or a short text), ``url`` (where the card leads: the list behind the count), and optionally
+``css`` (for the count), ``detail`` (a line under the count) and ``group`` (the heading the
+card is shown under; a provider's cards of one group come together).
+"""
 
 from collections.abc import Callable
 

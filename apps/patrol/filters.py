@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import FilterSet, IntegerFilter
 
-from .models import PatrolCheck, PatrolRun
+from .models import FaultRecord, PatrolCheck, PatrolRun
 
 
 class PatrolRunFilterSet(FilterSet):
@@ -49,3 +49,16 @@ class PatrolCheckFilterSet(FilterSet):
     class Meta:
         model = PatrolCheck
         fields = ["run", "camera", "verdict"]
+
+
+class FaultRecordFilterSet(FilterSet):
+    open = django_filters.BooleanFilter(
+        field_name="cleared_at", lookup_expr="isnull", label=_("not cleared yet")
+    )
+    camera = django_filters.CharFilter(
+        field_name="camera__code", lookup_expr="icontains", label=_("camera")
+    )
+
+    class Meta:
+        model = FaultRecord
+        fields = ["open", "camera"]

@@ -197,3 +197,11 @@ def camera_history(*, camera: Camera, days: int = 30) -> dict:
         "faults": list(FaultRecord.objects.filter(camera=camera)[:20]),
         "verdict_labels": dict(PatrolCheck.Verdict.choices),
     }
+
+
+def fault_record_list(*, user: User) -> QuerySet[FaultRecord]:
+    """Fault records (M-2.3) of the cameras in the user's scope (a vendor engineer: their
+    company's, M-1.3); nobody outside the camera roles."""
+    return FaultRecord.objects.select_related("camera__location", "confirmed_by").filter(
+        camera__in=camera_list(user=user).values("pk")
+    )

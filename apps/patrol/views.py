@@ -14,7 +14,7 @@ from apps.core.media import image_response
 from apps.core.registers import RegisterListView
 
 from . import selectors, services
-from .filters import PatrolRunFilterSet
+from .filters import FaultRecordFilterSet, PatrolRunFilterSet
 from .forms import CheckReviewForm, PatrolStartForm, RunSignForm
 from .models import PatrolRun
 
@@ -176,4 +176,23 @@ def camera_history_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "patrol/_camera_history.html",
         {"camera": camera, **selectors.camera_history(camera=camera)},
+    )
+
+
+class FaultRecordRegisterView(RegisterListView):
+    """The fault log (M-2.3): when it happened, where, the symptom, who reported it, when
+    it was cleared; the cameras in the user's scope only (M-1.3)."""
+
+    selector = staticmethod(selectors.fault_record_list)
+    filterset_class = FaultRecordFilterSet
+    title = gettext_lazy("Fault records")
+    allowed_roles = selectors.VIEW_ROLES
+    csv_filename = "fault-records.csv"
+    columns = (
+        "camera",
+        "occurred_at",
+        "symptom",
+        "confirmed_by",
+        "confirmed_at",
+        "cleared_at",
     )

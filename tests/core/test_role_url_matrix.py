@@ -287,6 +287,8 @@ ROWS: list[Row] = [
     _get("/patrol/{run}/", VIEWERS),
     _get("/patrol/{run}/progress/", VIEWERS),
     _get("/patrol/cameras/{camera}/history/", VIEWERS),
+    _get("/patrol/faults/", VIEWERS),
+    _get("/patrol/faults/?format=csv", VIEWERS),
     _get("/api/patrol/runs/", VIEWERS),
     _get("/api/patrol/runs/{run}/", VIEWERS),
     _get("/api/patrol/checks/", VIEWERS),
