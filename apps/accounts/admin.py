@@ -6,9 +6,12 @@ here revokes the person's API tokens (M-1.1a)."""
 
 from contextvars import ContextVar
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +19,7 @@ from apps.core.exceptions import RuleViolation
 from apps.core.navigation import NavItem, nav_register
 
 from . import services
-from .models import Department, User
+from .models import Department, Role, User
 from .selectors import admin_access
 
 # The menu entry goes to whoever the admin site admits: the security chief and superusers.
@@ -26,6 +29,28 @@ nav_register(
 
 # Who is setting a password in the admin; Django builds the password form without the request.
 _acting_user: ContextVar = ContextVar("admin_acting_user", default=None)
+
+
+def role_label(group: Group) -> str:
+    """A role group by its name in the page's language; the code stays the group's name."""
+    return str(Role(group.name).label) if group.name in Role.values else group.name
+
+
+ROLES_HELP = _(
+    "A person may hold several roles. A vendor engineer holds no other role, an auditor only "
+    "the applicant role, and nobody changes their own roles (separation of duties, M-1.2)."
+)
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
 
 
 class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
@@ -38,7 +63,8 @@ class AuditedAdminPasswordChangeForm(AdminPasswordChangeForm):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "full_name", "department", "staff_number", "is_active")
-    list_filter = ("is_active", "groups", "department")
+    list_filter = ("is_active", RoleFilter, "department")
+    filter_horizontal = ()  # roles as labelled check boxes (formfield_for_manytomany)
     search_fields = ("username", "full_name", "staff_number", "phone")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -49,6 +75,15 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "full_name", "department", "password1", "password2")}),
     )
     change_password_form = AuditedAdminPasswordChangeForm
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label, field.help_text = _("Roles"), ROLES_HELP
+            field.label_from_instance = role_label
+        return field
 
     def get_form(self, request, obj=None, **kwargs):
         request._audit_before = services.snapshot_for_change(obj) if obj else None
@@ -106,3 +141,42 @@ class DepartmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(BaseGroupAdmin):
+    """Role groups come from code (accounts.Role); the chief views them by their names."""
+
+    list_display = ("role",)
+    search_fields = ()
+    fields = ("role", "permission_list")
+    readonly_fields = ("role", "permission_list")
+    change_form_template = "admin/campus/change_form.html"
+
+    @admin.display(description=_("role"))
+    def role(self, obj: Group) -> str:
+        return role_label(obj)
+
+    @admin.display(description=_("what the role may do in the admin"))
+    def permission_list(self, obj: Group) -> str:
+        labels = {"add": _("Add"), "change": _("Change"), "delete": _("Delete"), "view": _("View")}
+        rows = []
+        for permission in obj.permissions.select_related("content_type"):
+            action = permission.codename.split("_", 1)[0]
+            model = permission.content_type.model_class()
+            name = model._meta.verbose_name_plural if model else permission.content_type.model
+            rows.append(f"{labels.get(action, action)}: {name}")
+        return "; ".join(sorted(rows)) or "—"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # roles are declared in code and kept in step after every migrate
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id) if object_id else None
+        if obj is not None:
+            extra_context["subtitle"] = extra_context["object_label"] = role_label(obj)
+        return super().changeform_view(request, object_id, form_url, extra_context)
