@@ -9,6 +9,7 @@ FINDING_LABELS = {
     "overexposed": _("Overexposed (white) picture"),
     "snow": _("Snow / noise, no image"),
     "frozen": _("Frozen picture"),
+    "too_dark": _("Picture too dark"),
     "blur": _("Blurred picture"),
     "colour_cast": _("Colour cast"),
     "occlusion": _("Lens blocked (occlusion)"),

@@ -17,6 +17,7 @@ from apps.cameras.probe.diagnosis import (
     frame_is_occluded,
     frame_is_overexposed,
     frame_is_snow,
+    frame_is_too_dark,
     scene_has_changed,
     scene_similarity,
 )
@@ -73,13 +74,99 @@ def test_no_frame_is_signal_loss():
     assert result.codes == ["signal_loss"]
 
 
-def test_black_even_with_an_osd_clock():
-    black = np.zeros((240, 320, 3), np.uint8)
-    cv2.putText(black, "2025-01-01 12:00:00", (4, 230), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255,) * 3)
-    assert frame_is_black(black, threshold=T.black_luma_p95)
-    result = diagnose([black, black.copy()], thresholds=T)
-    assert result.verdict == "fault"
-    assert result.codes == ["black"]  # not also frozen, occluded or blurred: black explains it
+def black_frame() -> np.ndarray:
+    return np.zeros((240, 320, 3), np.uint8)
+
+
+def with_clock(frame: np.ndarray, text: str, scale: float = 0.5, y: int = 230) -> np.ndarray:
+    frame = frame.copy()
+    cv2.putText(frame, text, (4, y), cv2.FONT_HERSHEY_SIMPLEX, scale, (255,) * 3, 1)
+    return frame
+
+
+def test_black_is_no_picture_even_with_sensor_noise():
+    rng = np.random.default_rng(3)
+    capped = np.clip(rng.normal(8, 2, (240, 320, 3)), 0, 255).astype(np.uint8)  # lens cap
+    for frame in (black_frame(), capped):
+        assert frame_is_black(frame, threshold=T.black_luma_p95)
+        result = diagnose([frame, frame.copy()], thresholds=T)
+        assert (result.verdict, result.codes) == ("fault", ["black"])  # not also frozen
+
+
+def dim_ball(x: int) -> np.ndarray:
+    frame = black_frame()
+    cv2.circle(frame, (x, 120), 12, (96, 96, 96), -1)  # a lit object, 1.5 % of the frame
+    return frame
+
+
+def night(seed: int) -> np.ndarray:
+    dim = (scene().astype(np.float32) * 0.1).astype(np.uint8)
+    noise = np.random.default_rng(seed).normal(0, 1.5, dim.shape)
+    return np.clip(dim + noise, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize(
+    "frames",
+    [
+        pytest.param([dim_ball(40 + 60 * i) for i in range(4)], id="dim ball moving over black"),
+        pytest.param([night(i) for i in range(4)], id="night scene with sensor noise"),
+        pytest.param(
+            [with_clock(black_frame(), f"2025-01-01 12:00:0{i // 2}") for i in range(4)],
+            id="ticking clock on black",
+        ),
+    ],
+)
+def test_a_dark_scene_with_content_is_too_dark_not_black(frames):
+    """Issue 14 §4: as dark as black (p95 <= 24) but with spread: a live picture, degraded."""
+    last = frames[-1]
+    assert not frame_is_black(last, threshold=T.black_luma_p95)
+    assert frame_is_too_dark(last, threshold=T.black_luma_p95)
+    result = diagnose(frames, thresholds=T)
+    assert (result.verdict, result.codes) == ("degraded", ["too_dark"])
+    assert result.metrics["luma_p95"] <= T.black_luma_p95
+    assert result.scene_changed is False
+
+
+def test_the_spread_threshold_decides_between_black_and_too_dark():
+    frame = dim_ball(100)
+    spread = float(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).std())
+    above = DiagnosisThresholds.from_overrides({"black_max_luma_std": spread + 0.1})
+    below = DiagnosisThresholds.from_overrides({"black_max_luma_std": spread - 0.1})
+    assert diagnose([frame], thresholds=above).codes == ["black"]
+    assert diagnose([frame], thresholds=below).codes == ["too_dark"]
+
+
+def bars() -> np.ndarray:
+    """Static colour bars over a dark strip where the OSD clock sits."""
+    frame = np.zeros((240, 320, 3), np.uint8)
+    colours = [(255,) * 3, (0, 255, 255), (255, 255, 0), (0, 255, 0), (255, 0, 255), (0, 0, 255)]
+    for i, colour in enumerate(colours):
+        frame[:180, i * 53 : (i + 1) * 53] = colour
+    frame[180:] = 16
+    return frame
+
+
+def ticking(scale: float) -> list[np.ndarray]:
+    """Four samples over a second in which the clock ticks once (the seconds digit)."""
+    before, after = with_clock(bars(), "12:00:08", scale), with_clock(bars(), "12:00:09", scale)
+    return [before, before, after, after]
+
+
+@pytest.mark.parametrize(
+    ("scale", "frozen"),
+    [
+        (0.5, True),  # digits 6 % of the frame height: 0.1 % of the pixels change
+        (1.0, True),  # 11 %: 0.3 %, mean difference 0.38
+        (1.2, False),  # 13 %: 0.4 %, 0.53: the clock passes for a live picture
+        (2.0, False),
+    ],
+)
+def test_where_a_ticking_clock_hides_a_frozen_picture(scale, frozen):
+    """docs/diagnosis.md: frozen is caught while the tick changes <= 0.5 mean luma, i.e. a
+    seconds digit under about 1/8 of the frame height (white on dark)."""
+    frames = ticking(scale)
+    assert frame_is_frozen(frames, threshold=T.frozen_mean_abs_diff) is frozen
+    assert ("frozen" in codes(frames)) is frozen
 
 
 def test_a_black_first_frame_before_the_picture_settles_is_not_black():

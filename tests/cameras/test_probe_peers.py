@@ -4,6 +4,7 @@ against real peers, each verdict and each failure with its reason, within its bo
 import json
 import logging
 import time
+from dataclasses import replace
 from urllib.parse import quote
 
 import cv2
@@ -70,6 +71,29 @@ def test_a_broken_picture_is_a_fault_named_by_its_diagnosis(rtsp_peer, mount, co
     assert [f.code for f in result.findings] == [code]
     assert result.reason == result.findings[0].message
     assert took < healthy_bound()
+
+
+@pytest.mark.parametrize("mount", ["dark", "night", "clock"])
+def test_a_dark_scene_with_content_is_too_dark_not_black(rtsp_peer, mount):
+    """M-2.1, issue 14 §4: black means no picture; a dim moving ball, a noisy night scene or
+    a clock on black is a live picture, at most degraded."""
+    result, _ = probe(rtsp_peer.uri(mount))
+    assert (result.verdict, result.failing_layer) == ("degraded", "diagnosis")
+    assert [f.code for f in result.findings] == ["too_dark"]
+    assert result.metrics["luma_p95"] <= T.black_luma_p95  # as dark as the black peer
+
+
+def test_static_bars_with_a_small_ticking_clock_are_frozen(rtsp_peer):
+    """Below the line (docs/diagnosis.md): the clock's tick changes too little."""
+    result, _ = probe(rtsp_peer.uri("frozen-clock"), timeouts=replace(QUICK, window_s=1.5))
+    assert [f.code for f in result.findings] == ["frozen"]
+
+
+def test_static_bars_with_a_big_ticking_clock_pass_for_live(rtsp_peer):
+    """Above the line: the known limit of the frozen check (docs/diagnosis.md)."""
+    result, _ = probe(rtsp_peer.uri("frozen-bigclock"), timeouts=replace(QUICK, window_s=1.5))
+    assert result.verdict == "ok", result.reason
+    assert result.metrics["frozen_difference"] > T.frozen_mean_abs_diff
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,11 @@ Three GStreamer RTSP servers bound to 127.0.0.1 in one process:
   /black    black picture           /snow     television snow
   /frozen   static SMPTE 100 % bars (plain 'smpte' has a noise patch: not frozen)
   /white    100 % white (overexposed)
+  /dark     a dim ball moving over black (dark with content: too dark, not black)
+  /night    the same over a dim scene with sensor noise, like a night camera (too dark)
+  /clock    black with a small ticking OSD clock (too dark, not black)
+  /frozen-clock     static bars with a small ticking clock (frozen: below the line)
+  /frozen-bigclock  static bars with a big ticking clock (not caught: docs/diagnosis.md)
   /mjpeg    the /normal scene as Motion JPEG   /hevc     the /normal scene as H.265
   /stall    like /normal, then stops sending after --stall-after seconds while the
             session stays open (a stream that stops mid-read)
@@ -88,6 +93,43 @@ def _plain(pattern: str, width: int, height: int, fps: int) -> str:
     )
 
 
+def _clock(font: str) -> str:
+    return f'clockoverlay time-format="%H:%M:%S" font-desc="{font}" halignment=left'
+
+
+def _dark(width: int, height: int, fps: int, *, night: bool) -> str:
+    """A dim lit ball moving over black; ``night`` adds a dim scene and sensor noise, like a
+    night camera. Dark (95 % of the pixels at most luma 24) but a live picture."""
+    layers = [
+        f"videotestsrc is-live=true pattern=ball animation-mode=wall-time "
+        f"foreground-color=0xff606060 background-color=0xff000000 "
+        f"! {_raw(width, height, fps, 'AYUV')}"
+    ]
+    if night:
+        layers.insert(
+            0,
+            f"videotestsrc is-live=true pattern={NORMAL_BACKGROUND} "
+            f"! videobalance brightness=-0.9 contrast=0.15 ! {_raw(width, height, fps, 'AYUV')}",
+        )
+        layers.append(
+            f"videotestsrc is-live=true pattern=snow ! {_raw(width, height, fps, 'AYUV')}"
+        )
+    sinks = " ".join(f"{layer} ! mix.sink_{i}" for i, layer in enumerate(layers))
+    blend = "sink_2::alpha=0.04" if night else ""  # faint noise over the scene
+    return (
+        f"compositor name=mix background=black {blend} ! {_raw(width, height, fps)} "
+        f"! {_encoder(fps, aggregate=True)} {sinks}"
+    )
+
+
+def _plain_clock(pattern: str, font: str, width: int, height: int, fps: int) -> str:
+    """A static picture with a ticking OSD clock (wall time)."""
+    return (
+        f"videotestsrc is-live=true pattern={pattern} ! {_raw(width, height, fps)} "
+        f"! {_clock(font)} ! {_encoder(fps)}"
+    )
+
+
 NORMAL_BACKGROUND = "pinwheel"
 MOVED_BACKGROUND = "checkers-8"
 PLAIN_PATTERNS = {"black": "black", "snow": "snow", "frozen": "smpte100", "white": "white"}
@@ -116,6 +158,11 @@ def pipelines(width: int, height: int, fps: int) -> dict[str, str]:
     hevc = _encoder(fps, aggregate=True, codec="h265")
     lines["/hevc"] = _scene(NORMAL_BACKGROUND, width, height, fps, hevc)
     lines["/moved"] = _scene(MOVED_BACKGROUND, width, height, fps)
+    lines["/dark"] = _dark(width, height, fps, night=False)
+    lines["/night"] = _dark(width, height, fps, night=True)
+    lines["/clock"] = _plain_clock("black", "Sans 12", width, height, fps)
+    lines["/frozen-clock"] = _plain_clock("smpte100", "Sans 8", width, height, fps)
+    lines["/frozen-bigclock"] = _plain_clock("smpte100", "Sans 60", width, height, fps)
     lines["/stall"] = lines["/ended"] = lines["/protected"] = lines["/cam/N"] = scene
     return lines
 
@@ -196,7 +243,11 @@ def build_open_server(args: argparse.Namespace) -> GstRtspServer.RTSPServer:
         for i in range(1, args.bench + 1):
             mounts.add_factory(f"/cam/{i}", shared)
         return server
-    for mount in (*(f"/{m}" for m in PLAIN_PATTERNS), "/normal", "/mjpeg", "/hevc", "/moved"):
+    for mount in (
+        *(f"/{m}" for m in PLAIN_PATTERNS),
+        *("/normal", "/mjpeg", "/hevc", "/moved"),
+        *("/dark", "/night", "/clock", "/frozen-clock", "/frozen-bigclock"),
+    ):
         mounts.add_factory(mount, _factory(lines[mount], shared=True))
     for mount, mode in (("/stall", "stall"), ("/ended", "eos")):
         factory = StallingFactory(args.stall_after, mode)

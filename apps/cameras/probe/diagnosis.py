@@ -14,9 +14,11 @@ What each finding means for the verdict (``SEVERITY``):
   the signal is captured (M-2.1) and a fault is reported (M-2.3): ``signal_loss``,
   ``black``, ``overexposed`` (a white-out shows as little as a black-out), ``snow``,
   ``frozen``.
-* degraded: a picture arrives but is worse than it should be: ``blur``, ``colour_cast``,
-  ``occlusion`` (part of the scene is still visible), ``clock_drift`` (footage timestamps
-  are off, which matters for the exact time spans of M-3.5).
+* degraded: a picture arrives but is worse than it should be: ``too_dark`` (a dark
+  picture with content: a lit object, a night scene, a clock; black means no picture),
+  ``blur``, ``colour_cast``, ``occlusion`` (part of the scene is still visible),
+  ``clock_drift`` (footage timestamps are off, which matters for the exact time spans of
+  M-3.5).
 * alarm: ``scene_changed``, the camera now looks at another scene than its reference
   snapshot. The picture itself may be fine, so it leaves the verdict alone and raises
   ``Diagnosis.scene_changed`` instead: an unauthorised move is an M-4.1a matter.
@@ -48,6 +50,7 @@ SEVERITY: dict[str, str] = {
     "overexposed": FAULT,
     "snow": FAULT,
     "frozen": FAULT,
+    "too_dark": DEGRADED,
     "blur": DEGRADED,
     "colour_cast": DEGRADED,
     "occlusion": DEGRADED,
@@ -65,7 +68,11 @@ class DiagnosisThresholds:
     """
 
     black_luma_p95: float = 24.0
-    """Black when 95 % of the pixels are at most this dark (an OSD clock does not count)."""
+    """Dark when 95 % of the pixels are at most this dark: black, or too dark with content."""
+    black_max_luma_std: float = 4.0
+    """A dark picture is black (no picture) only when its luma spread is below this too; with
+    more spread it shows something (a lit object, a night scene, an OSD clock): too dark.
+    Measured: black peer 0, sensor noise of a capped lens 1-3, the dark peers 6-11."""
     overexposed_luma_p05: float = 230.0
     """Overexposed (white-out) when 95 % of the pixels are at least this bright."""
     snow_neighbour_correlation: float = 0.3
@@ -313,9 +320,15 @@ def _gradient(thumb: np.ndarray) -> np.ndarray:
 # --- predicates -----------------------------------------------------------------------------
 
 
-def frame_is_black(frame: np.ndarray, *, threshold: float) -> bool:
-    """Black: the 95th luma percentile is at most ``threshold`` (default 24)."""
-    return luma_percentiles(frame)[1] <= threshold
+def frame_is_black(frame: np.ndarray, *, threshold: float, max_luma_std: float = 4.0) -> bool:
+    """Black, no picture: the 95th luma percentile is at most ``threshold`` (default 24) and
+    the luma spread below ``max_luma_std`` (default 4); with more spread it is too dark."""
+    return luma_percentiles(frame)[1] <= threshold and float(_luma(frame).std()) < max_luma_std
+
+
+def frame_is_too_dark(frame: np.ndarray, *, threshold: float, max_luma_std: float = 4.0) -> bool:
+    """Too dark: as dark as black (``threshold``) but with content (spread >= ``max_luma_std``)."""
+    return luma_percentiles(frame)[1] <= threshold and float(_luma(frame).std()) >= max_luma_std
 
 
 def frame_is_overexposed(frame: np.ndarray, *, threshold: float) -> bool:
@@ -353,8 +366,9 @@ def frame_is_frozen(frames: Sequence[np.ndarray], *, threshold: float) -> bool:
     """Frozen: two or more frames, none differing by more than ``threshold`` (default 0.5).
 
     Frames should span a second or more: consecutive frames of a slow scene can repeat.
-    An OSD clock still ticking over a dead sensor image defeats this unless the camera's
-    threshold is raised above the clock's share of the picture.
+    An OSD clock ticking over a dead sensor image defeats this once its tick changes more
+    than ``threshold`` mean luma: white digits taller than about 1/8 of the frame
+    (docs/diagnosis.md); raise the camera's threshold above its clock's tick.
     """
     difference = frozen_difference(frames)
     return difference is not None and difference <= threshold
@@ -446,7 +460,7 @@ def diagnose(
     }
 
     findings: list[Finding] = []
-    if p95 <= t.black_luma_p95:
+    if p95 <= t.black_luma_p95 and luma_std < t.black_max_luma_std:
         findings.append(_finding("black", "Picture is black.", luma_p95=p95))
     elif p05 >= t.overexposed_luma_p05:
         findings.append(_finding("overexposed", "Picture is white (overexposed).", luma_p05=p05))
@@ -459,8 +473,20 @@ def diagnose(
             )
         )
     explained = bool(findings)  # black, white and snow make every other check moot
+    # Dark with content: nothing else can be judged in it. Nothing visible may move for
+    # hours in a dark scene, so it is not frozen; its flat dark areas are not an occlusion.
+    too_dark = not explained and p95 <= t.black_luma_p95
+    if too_dark:
+        findings.append(
+            _finding(
+                "too_dark",
+                "Picture is too dark: little of the scene is visible.",
+                luma_p95=p95,
+                luma_std=metrics["luma_std"],
+            )
+        )
 
-    if not explained:
+    if not explained and not too_dark:
         if difference is not None and difference <= t.frozen_mean_abs_diff:
             findings.append(
                 _finding(
@@ -495,7 +521,12 @@ def diagnose(
                 )
             )
 
-    scene_changed = not explained and similarity is not None and similarity < t.scene_similarity
+    scene_changed = (
+        not explained
+        and not too_dark
+        and similarity is not None
+        and similarity < t.scene_similarity
+    )
     if scene_changed:
         findings.append(
             _finding(
