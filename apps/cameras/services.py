@@ -7,8 +7,8 @@ M-1.1a: credentials are replaced, never shown; the event says that they changed,
 
 import ipaddress
 import re
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
@@ -706,33 +706,89 @@ def camera_health_record(
     return camera
 
 
-@transaction.atomic
-def camera_false_alarm_clear(*, camera: Camera, check_at, by: User, at, note: str = ""):
-    """The duty operator found the check made at ``check_at`` a false alarm (M-1.4): if that
-    check opened the camera's open fault episode and no later check failed again, the episode
-    ends ``at`` (the review's time), marked a false alarm, and the camera returns to its state
-    before it (normal if it had none). A false alarm of a later check clears nothing an earlier
-    one caused.
+class CheckLedger(Protocol):
+    """What only the patrol knows about a camera's checks, asked by ``camera_false_alarm_clear``
+    (cameras import no patrol). Times are check times; a *decided* check gave ok, degraded or
+    fault (an undetermined one decides nothing)."""
 
-    Called by ``patrol_check_review``, which decides who may review. Returns the episode
-    cleared, or None.
+    def faults_standing(self, *, since: datetime, until: datetime | None) -> bool:
+        """A failing check in [since, until] (until None: up to now) not judged a false alarm."""
+        ...
+
+    def decided_after(self, *, at: datetime) -> bool:
+        """A decided check came after ``at``."""
+        ...
+
+    def verdict_before(self, *, at: datetime) -> str | None:
+        """The verdict of the latest decided check before ``at`` not judged a false alarm."""
+        ...
+
+
+@transaction.atomic
+def camera_false_alarm_clear(
+    *,
+    camera: Camera,
+    check_at: datetime,
+    verdict: str,
+    checks: CheckLedger,
+    by: User,
+    at: datetime,
+    note: str = "",
+):
+    """The duty operator judged the check made at ``check_at`` a false alarm (M-1.4); undo what
+    it caused, and nothing a check still standing caused.
+
+    A failing check: its fault episode is a false alarm once every failing check in it has been
+    judged one, in whatever order the reviews come (a confirmed or unreviewed one keeps it). An
+    open episode then ends ``at`` (the review's time) and the camera returns to its state before
+    it (normal if it had none); one a passing check already ended is only marked.
+    A degraded check that is still the camera's latest decided one: the camera returns to the
+    state before that check (normal if none known, or if that was a fault the check ended).
+
+    Called by ``patrol_check_review``, which decides who may review. Returns the episode or
+    camera cleared, or None.
     """
+    camera = Camera.objects.select_for_update().get(pk=camera.pk)
+    if verdict == "degraded":
+        return _degraded_false_alarm_clear(camera, check_at, checks, by, at, note)
+    if verdict != "fault":
+        return None
+    return _episode_false_alarm_clear(camera, check_at, checks, by, at, note)
+
+
+def _episode_false_alarm_clear(camera, check_at, checks, by, at, note):
     from .models import DownEpisode
 
-    camera = Camera.objects.select_for_update().get(pk=camera.pk)
-    episode = DownEpisode.objects.filter(camera=camera, ended_at=None, started_at=check_at).first()
-    if episode is None or (episode.last_fault_at and episode.last_fault_at > check_at):
+    episode = (
+        DownEpisode.objects.filter(camera=camera, false_alarm=False, started_at__lte=check_at)
+        .filter(models.Q(ended_at=None) | models.Q(ended_at__gt=check_at))
+        .order_by("-started_at")
+        .first()
+    )
+    if episode is None:
         return None
-    # Conditional UPDATE, not select_for_update: SQLite (embedded) ignores row locks.
-    if not DownEpisode.objects.filter(pk=episode.pk, ended_at=None).update(
-        ended_at=at, false_alarm=True
+    # Episodes from before last_fault_at was kept: every failing check until they ended.
+    if checks.faults_standing(
+        since=episode.started_at, until=episode.last_fault_at or episode.ended_at
     ):
         return None
+    was_open = episode.ended_at is None
+    # Conditional UPDATE, not select_for_update: SQLite (embedded) ignores row locks.
+    won = DownEpisode.objects.filter(pk=episode.pk, false_alarm=False, ended_at=episode.ended_at)
+    if not won.update(false_alarm=True, **({"ended_at": at} if was_open else {})):
+        return None
     episode.refresh_from_db()
-    before = episode.health_before
-    restored = before if before in (Camera.Health.OK, Camera.Health.DEGRADED) else Camera.Health.OK
     was = camera.health
-    camera.health = restored
+    fields = ["down_since"]
+    if was_open:
+        before = episode.health_before
+        camera.health = (
+            before if before in (Camera.Health.OK, Camera.Health.DEGRADED) else Camera.Health.OK
+        )
+        fields.append("health")
+        if camera.up_since is None:
+            camera.up_since = check_at
+            fields.append("up_since")
     # The camera was up all along: its last real episode is what "down since" names.
     camera.down_since = (
         DownEpisode.objects.filter(camera=camera, false_alarm=False)
@@ -740,10 +796,6 @@ def camera_false_alarm_clear(*, camera: Camera, check_at, by: User, at, note: st
         .values_list("started_at", flat=True)
         .first()
     )
-    fields = ["health", "down_since"]
-    if camera.up_since is None:
-        camera.up_since = check_at
-        fields.append("up_since")
     camera.save(update_fields=fields)
     event_append(
         actor=by,
@@ -753,9 +805,41 @@ def camera_false_alarm_clear(*, camera: Camera, check_at, by: User, at, note: st
         data={
             "episode": episode.pk,
             "check_at": check_at,
+            "episode_was_open": was_open,
             "from": was,
-            "to": restored,
+            "to": camera.health,
             "note": note,
         },
     )
     return episode
+
+
+def _degraded_false_alarm_clear(camera, check_at, checks, by, at, note):
+    if camera.health != Camera.Health.DEGRADED or checks.decided_after(at=check_at):
+        return None  # a later check decided the state: it stands
+    restored = (
+        Camera.Health.DEGRADED
+        if checks.verdict_before(at=check_at) == "degraded"
+        else Camera.Health.OK
+    )
+    if restored == camera.health:
+        return None
+    # Conditional UPDATE: only while the camera is still degraded.
+    if not Camera.objects.filter(pk=camera.pk, health=Camera.Health.DEGRADED).update(
+        health=restored
+    ):
+        return None
+    camera.refresh_from_db()
+    event_append(
+        actor=by,
+        action="cameras.false_alarm_clear",
+        target=camera,
+        clause="M-1.4",
+        data={
+            "check_at": check_at,
+            "from": Camera.Health.DEGRADED,
+            "to": restored,
+            "note": note,
+        },
+    )
+    return camera

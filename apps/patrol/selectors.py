@@ -199,6 +199,35 @@ def camera_history(*, camera: Camera, days: int = 30) -> dict:
     }
 
 
+class CameraCheckLedger:
+    """A camera's checks as ``camera_false_alarm_clear`` asks about them (CheckLedger, M-1.4)."""
+
+    DECIDED = (PatrolCheck.Verdict.OK, PatrolCheck.Verdict.DEGRADED, PatrolCheck.Verdict.FAULT)
+
+    def __init__(self, camera: Camera):
+        self.checks = PatrolCheck.objects.filter(camera=camera, state=PatrolCheck.State.DONE)
+
+    def faults_standing(self, *, since, until) -> bool:
+        standing = self.checks.filter(
+            verdict=PatrolCheck.Verdict.FAULT, checked_at__gte=since
+        ).exclude(review=PatrolCheck.Review.FALSE_ALARM)
+        if until is not None:
+            standing = standing.filter(checked_at__lte=until)
+        return standing.exists()
+
+    def decided_after(self, *, at) -> bool:
+        return self.checks.filter(verdict__in=self.DECIDED, checked_at__gt=at).exists()
+
+    def verdict_before(self, *, at) -> str | None:
+        return (
+            self.checks.filter(verdict__in=self.DECIDED, checked_at__lt=at)
+            .exclude(review=PatrolCheck.Review.FALSE_ALARM)
+            .order_by("-checked_at")
+            .values_list("verdict", flat=True)
+            .first()
+        )
+
+
 def fault_record_list(*, user: User) -> QuerySet[FaultRecord]:
     """Fault records (M-2.3) of the cameras in the user's scope (a vendor engineer: their
     company's, M-1.3); nobody outside the camera roles."""

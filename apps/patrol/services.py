@@ -248,9 +248,15 @@ def patrol_check_review(*, check: PatrolCheck, by: User, outcome: str, note: str
     if outcome == PatrolCheck.Review.CONFIRMED_FAULT:
         record = fault_record_open(check=check, by=by, at=now)
         data["fault_record"] = record.pk
-    elif check.verdict == PatrolCheck.Verdict.FAULT:  # a false alarm clears what it caused
+    else:  # a false alarm clears what it caused, and nothing a standing check caused
         camera_false_alarm_clear(
-            camera=check.camera, check_at=check.checked_at, by=by, at=now, note=note
+            camera=check.camera,
+            check_at=check.checked_at,
+            verdict=check.verdict,
+            checks=selectors.CameraCheckLedger(check.camera),
+            by=by,
+            at=now,
+            note=note,
         )
     event_append(actor=by, action="patrol.check_review", target=check, clause="M-1.4", data=data)
     return check

@@ -1,6 +1,7 @@
 """M-2.1, M-2.3, M-1.4: a camera is offline (no connection or stream) or a picture fault (it
 streams, the picture is unusable), both fault episodes; never checked is "not checked"; a false
-alarm of the check that caused a fault clears it, and nothing an earlier check caused."""
+alarm clears what it caused: an episode once every failing check in it is judged one (in any
+order), a degraded state its latest check caused; never what a standing check caused."""
 
 from datetime import timedelta
 
@@ -153,7 +154,7 @@ def test_false_alarm_of_a_later_check_clears_nothing_an_earlier_confirmed_one_ca
     assert not AuditEvent.objects.filter(action="cameras.false_alarm_clear").exists()
 
 
-def test_false_alarm_of_the_first_check_clears_nothing_once_a_later_check_failed_again(
+def test_false_alarm_of_the_first_check_clears_nothing_while_a_later_check_stands(
     duty_operator,
 ):
     camera = CameraFactory()
@@ -164,18 +165,125 @@ def test_false_alarm_of_the_first_check_clears_nothing_once_a_later_check_failed
     )
     camera.refresh_from_db()
     assert camera.health == Health.OFFLINE and camera.down_episodes.get().ended_at is None
+    assert not AuditEvent.objects.filter(action="cameras.false_alarm_clear").exists()
 
 
-def test_false_alarm_after_the_camera_came_back_changes_nothing(duty_operator):
+@pytest.mark.parametrize("order", ["first_then_second", "second_then_first"])
+def test_an_episode_clears_once_every_failing_check_in_it_is_a_false_alarm(duty_operator, order):
     camera = CameraFactory()
-    first = patrol({camera: result("fault", "diagnosis", at=timezone.now() - timedelta(days=1))})
-    patrol({camera: result("degraded", "diagnosis")})
+    patrol({camera: result("ok", at=timezone.now() - timedelta(days=3))})
+    runs = [
+        patrol({camera: result("fault", "diagnosis", at=timezone.now() - timedelta(days=2))}),
+        patrol({camera: result("fault", "tcp", at=timezone.now() - timedelta(days=1))}),
+    ]
+    if order == "second_then_first":
+        runs.reverse()
     patrol_check_review(
-        check=check_of(first, camera), by=duty_operator, outcome="false_alarm", note="dust"
+        check=check_of(runs[0], camera), by=duty_operator, outcome="false_alarm", note="glare"
+    )
+    camera.refresh_from_db()
+    assert camera.health == Health.OFFLINE  # the other failing check still stands
+    last = check_of(runs[1], camera)
+    patrol_check_review(check=last, by=duty_operator, outcome="false_alarm", note="switch")
+    camera.refresh_from_db()
+    last.refresh_from_db()
+    episode = camera.down_episodes.get()
+    assert camera.health == Health.OK and not camera.is_down and camera.down_since is None
+    assert episode.false_alarm and episode.ended_at == last.reviewed_at
+    event = AuditEvent.objects.get(action="cameras.false_alarm_clear")
+    assert event.actor == duty_operator and event.clause == "M-1.4"
+    assert (event.data["from"], event.data["to"]) == ("offline", "ok")
+
+
+def test_a_confirmed_fault_among_the_failing_checks_keeps_the_episode_open(duty_operator):
+    camera = CameraFactory()
+    first = patrol({camera: result("fault", "tcp", at=timezone.now() - timedelta(days=2))})
+    second = patrol({camera: result("fault", "tcp", at=timezone.now() - timedelta(days=1))})
+    patrol_check_review(
+        check=check_of(second, camera), by=duty_operator, outcome="confirmed_fault", note=""
+    )
+    patrol_check_review(
+        check=check_of(first, camera), by=duty_operator, outcome="false_alarm", note="was fine"
     )
     camera.refresh_from_db()
     episode = camera.down_episodes.get()
-    assert camera.health == Health.DEGRADED and not episode.false_alarm
+    assert camera.health == Health.OFFLINE and episode.ended_at is None
+    assert not episode.false_alarm
+    assert not AuditEvent.objects.filter(action="cameras.false_alarm_clear").exists()
+
+
+def test_an_episode_a_pass_ended_is_marked_a_false_alarm_without_changing_the_camera(
+    duty_operator,
+):
+    camera = CameraFactory()
+    first = patrol({camera: result("fault", "diagnosis", at=timezone.now() - timedelta(days=2))})
+    second = patrol({camera: result("fault", "diagnosis", at=timezone.now() - timedelta(days=1))})
+    patrol({camera: result("degraded", "diagnosis")})
+    camera.refresh_from_db()
+    ended_at, up_since = camera.down_episodes.get().ended_at, camera.up_since
+    for run in (first, second):
+        patrol_check_review(
+            check=check_of(run, camera), by=duty_operator, outcome="false_alarm", note="dust"
+        )
+    camera.refresh_from_db()
+    episode = camera.down_episodes.get()
+    assert camera.health == Health.DEGRADED and camera.up_since == up_since
+    assert episode.false_alarm and episode.ended_at == ended_at  # ended by the pass, kept
+    assert camera.down_since is None  # no real episode
+    event = AuditEvent.objects.get(action="cameras.false_alarm_clear")
+    assert event.actor == duty_operator and event.clause == "M-1.4"
+    assert event.data["episode"] == episode.pk and event.data["episode_was_open"] is False
+    assert (event.data["from"], event.data["to"]) == ("degraded", "degraded")
+
+
+@pytest.mark.parametrize(
+    ("before", "restored"),
+    [(None, Health.OK), ("ok", Health.OK), ("fault", Health.OK), ("degraded", Health.DEGRADED)],
+)
+def test_a_degraded_false_alarm_returns_the_camera_to_its_state_before_that_check(
+    duty_operator, before, restored
+):
+    camera = CameraFactory()
+    if before:
+        patrol({camera: result(before, "diagnosis", at=timezone.now() - timedelta(days=1))})
+    run = patrol({camera: result("degraded", "diagnosis")})
+    patrol_check_review(
+        check=check_of(run, camera), by=duty_operator, outcome="false_alarm", note="fog"
+    )
+    camera.refresh_from_db()
+    assert camera.health == restored
+    events = AuditEvent.objects.filter(action="cameras.false_alarm_clear")
+    if restored == Health.DEGRADED:
+        assert not events.exists()  # nothing to undo
+    else:
+        event = events.get()
+        assert event.actor == duty_operator and event.clause == "M-1.4"
+        assert (event.data["from"], event.data["to"]) == ("degraded", "ok")
+
+
+def test_a_degraded_false_alarm_after_a_later_decided_check_changes_nothing(duty_operator):
+    camera = CameraFactory()
+    patrol({camera: result("ok", at=timezone.now() - timedelta(days=3))})
+    first = patrol({camera: result("degraded", "diagnosis", at=timezone.now() - timedelta(days=2))})
+    patrol({camera: result("degraded", "diagnosis", at=timezone.now() - timedelta(days=1))})
+    patrol({camera: result("unknown", "onvif")})  # decides nothing
+    patrol_check_review(
+        check=check_of(first, camera), by=duty_operator, outcome="false_alarm", note="fog"
+    )
+    camera.refresh_from_db()
+    assert camera.health == Health.DEGRADED  # the later degraded check stands
+    assert not AuditEvent.objects.filter(action="cameras.false_alarm_clear").exists()
+
+
+def test_a_degraded_false_alarm_still_counts_when_only_undecided_checks_followed(duty_operator):
+    camera = CameraFactory()
+    run = patrol({camera: result("degraded", "diagnosis", at=timezone.now() - timedelta(days=1))})
+    patrol({camera: result("unknown", "onvif")})
+    patrol_check_review(
+        check=check_of(run, camera), by=duty_operator, outcome="false_alarm", note="fog"
+    )
+    camera.refresh_from_db()
+    assert camera.health == Health.OK
 
 
 def test_list_filters_by_state(client, duty_operator):
