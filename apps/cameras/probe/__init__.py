@@ -10,6 +10,7 @@ service stores the results.
 This module runs the layers in order and holds the public API; each layer is a module:
 - ``targets``: ``ProbeTarget``, ``parse_target``, ``scrub_credentials`` (M-1.1a);
 - ``results``: ``ProbeTimeouts``, ``ProbeResult``, verdicts, how a layer fails;
+- ``reasons``: every reason code with its English template (``REASONS``);
 - ``tcp``: layer 1; ``onvif``: layer 2;
 - ``rtsp``: layer 3, our own RTSP client (why: see there);
 - ``rtp``: layer 4, RTP depacketizing into access units;
@@ -44,6 +45,7 @@ from . import diagnosis
 from .capture import THUMBNAIL_WIDTH, _capture_picture, _units_picture
 from .diagnosis import Diagnosis, DiagnosisThresholds
 from .onvif import _onvif_layer
+from .reasons import REASONS, reason_format
 from .results import (
     DEFAULT_TIMEOUTS,
     DEGRADED,
@@ -78,6 +80,7 @@ __all__ = [
     "LAYERS",
     "NO_RETRY",
     "OK",
+    "REASONS",
     "THUMBNAIL_WIDTH",
     "UNKNOWN",
     "ProbeJob",
@@ -91,6 +94,7 @@ __all__ = [
     "probe_camera",
     "probe_camera_async",
     "probe_many",
+    "reason_format",
     "scrub_credentials",
 ]
 
@@ -162,17 +166,17 @@ async def probe_camera_async(
         if sdp is None:
             result.latency_ms["rtsp"] += capture.open_ms
             if capture.layer == "rtsp":
-                raise _LayerFailed("rtsp", capture.reason)
+                raise _LayerFailed("rtsp", capture.code, capture.params)
             layer = "frame"
             result.latency_ms["frame"] = capture.frame_ms
-            failure = (capture.layer, capture.reason)
+            failure = (capture.layer, capture.code, capture.params)
         else:
             picture = await loop.run_in_executor(
                 executor, _units_picture, received, timeouts, thresholds, reference
             )
-            failure = (received.layer, received.reason)
+            failure = (received.layer, received.code, received.params)
             if not failure[0] and picture.diagnosis is None:
-                failure = ("frame", "video data arrived but no frame could be decoded")
+                failure = ("frame", "undecodable", {})
         result.stream.update(picture.stream)
         result.snapshot_jpeg, result.thumbnail_jpeg = picture.snapshot_jpeg, picture.thumbnail_jpeg
         if failure[0]:
@@ -185,6 +189,7 @@ async def probe_camera_async(
     except _LayerFailed as failed:
         result.verdict, result.failing_layer = failed.verdict, failed.layer
         result.reason = failed.reason
+        result.reason_code, result.reason_params = failed.code, failed.params
         result.latency_ms.setdefault(failed.layer, _ms_since(layer_start))
     except Exception as exc:  # noqa: BLE001 - a probe bug must not pass for a camera fault
         logger.error(
@@ -194,8 +199,9 @@ async def probe_camera_async(
             scrub_credentials(repr(exc), passwords=target.secrets),
         )
         result.verdict, result.failing_layer = UNKNOWN, layer
-        reason = f"probe error: {type(exc).__name__}: {exc}"
-        result.reason = scrub_credentials(reason, passwords=target.secrets)
+        error = scrub_credentials(f"{type(exc).__name__}: {exc}", passwords=target.secrets)
+        result.reason_code, result.reason_params = "probe_error", {"error": error}
+        result.reason = reason_format("probe_error", result.reason_params)
     result.reason = scrub_credentials(result.reason)
     result.duration_ms = _ms_since(began)
     logger.debug("probe %s: %s (%s)", target.display_uri, result.verdict, result.reason)
@@ -212,7 +218,7 @@ def _stream_host_check(stream_uri: str, target: ProbeTarget) -> None:
         host_check(host, target.networks)
     except HostRefused as refused:
         raise _LayerFailed(
-            "onvif", f"the device's stream address is refused: {refused}", verdict=UNKNOWN
+            "onvif", "stream_address_refused", {"detail": str(refused)}, verdict=UNKNOWN
         ) from None
 
 
@@ -235,7 +241,11 @@ def _apply_diagnosis(
     # Faults first, then degradations, then the scene alarm (M-4.1a).
     order = {FAULT: 0, DEGRADED: 1, diagnosis.ALARM: 2}
     shown = sorted(findings, key=lambda f: order.get(f.severity, 3))
-    result.reason = " ".join(f.message for f in shown) or "picture ok"
+    result.reason = " ".join(f.message for f in shown) or reason_format("picture_ok")
+    # A picture's reason is its first finding (a page renders every finding from the check's
+    # findings in its reader's language).
+    result.reason_code = shown[0].code if shown else "picture_ok"
+    result.reason_params = dict(shown[0].params) if shown else {}
 
 
 def probe_camera(

@@ -23,7 +23,7 @@ import numpy as np
 
 from . import diagnosis
 from .diagnosis import Diagnosis, DiagnosisThresholds
-from .results import ProbeTimeouts, _ms_since, _timed_out
+from .results import ProbeTimeouts, _ms_since
 from .rtp import _START_CODE, _Received
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,8 @@ class _Capture:
     frame_ms: float
     stream: dict[str, object]
     layer: str | None = None
-    reason: str = ""
+    code: str = ""  # why the layer failed (reasons.REASONS), with its params
+    params: dict[str, object] = field(default_factory=dict)
 
 
 def _capture(uri: str, timeouts: ProbeTimeouts) -> _Capture:
@@ -133,9 +134,9 @@ def _capture(uri: str, timeouts: ProbeTimeouts) -> _Capture:
         if not cap.isOpened():
             result.layer = "rtsp"
             if open_ms >= timeouts.rtsp_s * 1000 * 0.9:
-                result.reason = f"stream did not start: {_timed_out(timeouts.rtsp_s)}"
+                result.code, result.params = "stream_start_timeout", {"seconds": timeouts.rtsp_s}
             else:
-                result.reason = "stream could not be opened (SETUP or PLAY refused, or bad codec)"
+                result.code = "stream_not_opened"
             return result
         result.stream = {
             "width": int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
@@ -147,7 +148,7 @@ def _capture(uri: str, timeouts: ProbeTimeouts) -> _Capture:
         result.frame_ms = _ms_since(start)
         if not ok or frame is None:
             result.layer = "frame"
-            result.reason = f"no frame decoded within {timeouts.read_s:.1f} s"
+            result.code, result.params = "no_frame_decoded", {"seconds": timeouts.read_s}
             return result
         result.snapshot = frame
         result.frames.append(diagnosis.analysis_frame(frame))
@@ -170,12 +171,10 @@ def _sample_window(cap: cv2.VideoCapture, result: _Capture, timeouts: ProbeTimeo
             blocked = time.perf_counter() - before
             since = time.perf_counter() - first
             if blocked >= timeouts.read_s * 0.8:
-                result.reason = (
-                    f"stream stopped mid-read: no frame for {timeouts.read_s:.1f} s "
-                    f"after {grabbed + 1} frames"
-                )
+                result.code = "capture_stalled"
+                result.params = {"seconds": timeouts.read_s, "frames": grabbed + 1}
             else:
-                result.reason = f"stream ended by the camera {since:.1f} s after the first frame"
+                result.code, result.params = "stream_ended", {"seconds": round(since, 1)}
             result.layer = "frame"
             return
         grabbed += 1

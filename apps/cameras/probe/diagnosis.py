@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, fields
 import cv2
 import numpy as np
 
+from .reasons import reason_format
+
 ANALYSIS_WIDTH = 320
 """Frames are shrunk to at most this width before any metric; thresholds assume it."""
 
@@ -128,18 +130,22 @@ class DiagnosisThresholds:
 
 @dataclass(frozen=True)
 class Finding:
-    """One thing wrong with a picture: ``code`` (key of ``SEVERITY``), English text."""
+    """One thing wrong with a picture: ``code`` (key of ``SEVERITY`` and of
+    ``reasons.REASONS``), its English ``message`` and the ``params`` a page renders the
+    message from in its reader's language."""
 
     code: str
     severity: str
     message: str
     metrics: dict[str, float] = field(default_factory=dict)
+    params: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "code": self.code,
             "severity": self.severity,
             "message": self.message,
+            "params": dict(self.params),
             "metrics": dict(self.metrics),
         }
 
@@ -391,7 +397,7 @@ def clock_drift_finding(
     direction = "ahead" if drift_s > 0 else "behind"
     return _finding(
         "clock_drift",
-        f"Camera clock is {abs(drift_s):.0f} s {direction} of the server.",
+        {"seconds": round(abs(drift_s)), "direction": direction},
         clock_drift_s=round(drift_s, 1),
     )
 
@@ -399,8 +405,12 @@ def clock_drift_finding(
 # --- diagnosis ------------------------------------------------------------------------------
 
 
-def _finding(code: str, message: str, **metrics: float) -> Finding:
-    return Finding(code=code, severity=SEVERITY[code], message=message, metrics=metrics)
+def _finding(code: str, params: dict[str, object] | None = None, **metrics: float) -> Finding:
+    params = dict(params or {})
+    message = reason_format(code, params)
+    return Finding(
+        code=code, severity=SEVERITY[code], message=message, metrics=metrics, params=params
+    )
 
 
 def _round(value: float | None, digits: int = 3) -> float | None:
@@ -426,7 +436,7 @@ def diagnose(
     """
     t = thresholds
     if not frames:
-        finding = _finding("signal_loss", "No picture: no frame could be decoded.")
+        finding = _finding("signal_loss")
         return Diagnosis(verdict=FAULT, findings=(finding,), metrics={})
 
     samples = [analysis_frame(f) for f in frames]
@@ -461,14 +471,13 @@ def diagnose(
 
     findings: list[Finding] = []
     if p95 <= t.black_luma_p95 and luma_std < t.black_max_luma_std:
-        findings.append(_finding("black", "Picture is black.", luma_p95=p95))
+        findings.append(_finding("black", luma_p95=p95))
     elif p05 >= t.overexposed_luma_p05:
-        findings.append(_finding("overexposed", "Picture is white (overexposed).", luma_p05=p05))
+        findings.append(_finding("overexposed", luma_p05=p05))
     elif correlation < t.snow_neighbour_correlation:
         findings.append(
             _finding(
                 "snow",
-                "Picture is noise (snow): no image.",
                 neighbour_correlation=metrics["neighbour_correlation"],
             )
         )
@@ -480,7 +489,6 @@ def diagnose(
         findings.append(
             _finding(
                 "too_dark",
-                "Picture is too dark: little of the scene is visible.",
                 luma_p95=p95,
                 luma_std=metrics["luma_std"],
             )
@@ -491,7 +499,7 @@ def diagnose(
             findings.append(
                 _finding(
                     "frozen",
-                    f"Picture is frozen: {len(frames)} sampled frames do not change.",
+                    {"frames": len(frames)},
                     frozen_difference=metrics["frozen_difference"],
                 )
             )
@@ -500,7 +508,7 @@ def diagnose(
             findings.append(
                 _finding(
                     "occlusion",
-                    f"{flat:.0%} of the picture is one flat area: lens covered or obstructed?",
+                    {"percent": round(flat * 100)},
                     flat_region_fraction=metrics["flat_region_fraction"],
                 )
             )
@@ -508,7 +516,6 @@ def diagnose(
             findings.append(
                 _finding(
                     "blur",
-                    "Picture is blurred (out of focus or dirty lens).",
                     laplacian_variance=metrics["laplacian_variance"],
                 )
             )
@@ -516,7 +523,7 @@ def diagnose(
             findings.append(
                 _finding(
                     "colour_cast",
-                    f"Picture has a {_hue_name(frame)} colour cast.",
+                    {"hue": _hue_name(frame)},
                     colour_cast_distance=metrics["colour_cast_distance"],
                 )
             )
@@ -531,7 +538,6 @@ def diagnose(
         findings.append(
             _finding(
                 "scene_changed",
-                "Camera shows a different scene from its reference snapshot: moved or turned?",
                 scene_similarity=metrics["scene_similarity"],
             )
         )

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .results import _LayerFailed, _timed_out
-from .targets import ProbeTarget, scrub_credentials
+from .results import _LayerFailed, scrub_params
+from .targets import ProbeTarget
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ async def _onvif_query(target: ProbeTarget, timeout: float) -> _OnvifAnswer:
         media = await camera.create_media_service()
         profiles = list(await media.GetProfiles() or [])
         if not profiles:
-            raise _LayerFailed("onvif", "camera has no media profile")
+            raise _LayerFailed("onvif", "onvif_no_profile")
         profile = _pick_profile(profiles, target.profile)
         answer = await media.GetStreamUri(
             {
@@ -90,7 +90,7 @@ def _pick_profile(profiles: Sequence[object], token: str | None) -> object:
         for profile in profiles:
             if profile.token == token:
                 return profile
-        raise _LayerFailed("onvif", f"camera has no media profile {token!r}")
+        raise _LayerFailed("onvif", "onvif_profile_missing", {"token": token})
 
     def pixels(profile: object) -> int:
         try:
@@ -102,16 +102,16 @@ def _pick_profile(profiles: Sequence[object], token: str | None) -> object:
     return min(profiles, key=pixels)
 
 
-def _onvif_reason(exc: BaseException, timeout: float) -> str:
+def _onvif_reason(exc: BaseException, timeout: float) -> tuple[str, dict[str, object]]:
     text = str(getattr(exc, "message", "") or exc)
     lowered = text.lower()
     if isinstance(exc, TimeoutError | asyncio.TimeoutError) or "timeout" in lowered:
-        return _timed_out(timeout)
+        return "timeout", {"seconds": timeout}
     if any(s in lowered for s in ("not authorized", "notauthorized", "unauthorized", "401")):
-        return f"authentication failed ({text.strip() or '401'})"
+        return "onvif_auth_failed", {"detail": text.strip() or "401"}
     if "refused" in lowered or "cannot connect" in lowered:
-        return "connection refused"
-    return f"ONVIF error: {type(exc).__name__}: {text}"
+        return "onvif_refused", {}
+    return "onvif_error", {"error": f"{type(exc).__name__}: {text}"}
 
 
 async def _onvif_layer(target: ProbeTarget, timeout: float) -> _OnvifAnswer:
@@ -120,5 +120,5 @@ async def _onvif_layer(target: ProbeTarget, timeout: float) -> _OnvifAnswer:
     except _LayerFailed:
         raise
     except Exception as exc:  # noqa: BLE001 - zeep, aiohttp and onvif raise anything
-        reason = scrub_credentials(_onvif_reason(exc, timeout), passwords=target.secrets)
-        raise _LayerFailed("onvif", reason) from None
+        code, params = _onvif_reason(exc, timeout)
+        raise _LayerFailed("onvif", code, scrub_params(params, passwords=target.secrets)) from None

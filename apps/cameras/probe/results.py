@@ -1,8 +1,10 @@
 """What bounds a probe and what it returns (M-2.1): ``ProbeTimeouts``, ``ProbeResult``.
 
 Also the verdicts, the layer names, and ``_LayerFailed``: how any layer stops the probe
-with the reason a duty operator reads ("authentication failed (401)", "timed out after
-3.0 s"). The result's text leaves only through ``scrub_credentials`` (M-1.1a).
+with the reason a duty operator reads, as a code of ``reasons.REASONS`` with its params
+("auth_failed", "timeout" {"seconds": 3.0}) and its English sentence ("authentication
+failed (401)", "timed out after 3.0 s"). The result's text and params leave only through
+``scrub_credentials`` (M-1.1a).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from .diagnosis import Finding
+from .reasons import reason_format
 from .targets import scrub_credentials
 
 OK, DEGRADED, FAULT, UNKNOWN = "ok", "degraded", "fault", "unknown"
@@ -56,13 +59,17 @@ class ProbeResult:
     error on our side), so the camera's state is not known. ``latency_ms`` has one entry
     per layer reached: tcp (connect), onvif (the whole exchange), rtsp (DESCRIBE, SETUP,
     PLAY), frame (PLAY to the first key frame), diagnosis (decode, diagnose, JPEGs).
-    ``scene_changed`` is the M-4.1a alarm; it does not change the verdict.
+    ``scene_changed`` is the M-4.1a alarm; it does not change the verdict. ``reason`` is
+    English; ``reason_code`` (a key of ``reasons.REASONS``) and ``reason_params`` let a page
+    say the same in its reader's language.
     """
 
     target: str
     verdict: str = UNKNOWN
     failing_layer: str | None = None
     reason: str = ""
+    reason_code: str = ""
+    reason_params: dict[str, object] = field(default_factory=dict)
     started_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     latency_ms: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, float | None] = field(default_factory=dict)
@@ -83,6 +90,8 @@ class ProbeResult:
             "verdict": self.verdict,
             "failing_layer": self.failing_layer,
             "reason": scrub_credentials(self.reason),
+            "reason_code": self.reason_code,
+            "reason_params": scrub_params(self.reason_params),
             "started_at": self.started_at.isoformat(),
             "duration_ms": round(self.duration_ms, 1),
             "latency_ms": {k: round(v, 1) for k, v in self.latency_ms.items()},
@@ -105,17 +114,30 @@ def _json_number(value: float | None) -> float | None:
     )
 
 
-class _LayerFailed(Exception):
-    """A layer could not pass; ``reason`` is what the duty operator reads."""
+def scrub_params(params: dict[str, object], *, passwords: tuple[str, ...] = ()) -> dict:
+    """Reason params with every text scrubbed of credentials, as the reason is (M-1.1a)."""
+    return {
+        k: scrub_credentials(v, passwords=passwords) if isinstance(v, str) else v
+        for k, v in params.items()
+    }
 
-    def __init__(self, layer: str, reason: str, verdict: str = FAULT):
-        super().__init__(reason)
-        self.layer, self.reason, self.verdict = layer, reason, verdict
+
+class _LayerFailed(Exception):
+    """A layer could not pass: ``code`` and ``params`` name why (``reasons.REASONS``),
+    ``reason`` is their English sentence, what the log and the CLI show."""
+
+    def __init__(
+        self,
+        layer: str,
+        code: str,
+        params: dict[str, object] | None = None,
+        verdict: str = FAULT,
+    ):
+        self.code, self.params = code, dict(params or {})
+        self.reason = reason_format(code, self.params)
+        super().__init__(self.reason)
+        self.layer, self.verdict = layer, verdict
 
 
 def _ms_since(start: float) -> float:
     return (time.perf_counter() - start) * 1000
-
-
-def _timed_out(seconds: float) -> str:
-    return f"timed out after {seconds:.1f} s"

@@ -10,7 +10,7 @@ decodes the units from memory.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .results import ProbeTimeouts
 from .rtsp import _RtspSession, _Sdp
@@ -132,7 +132,8 @@ class _Received:
     units: list[_AccessUnit]
     first_key_ms: float = 0.0
     layer: str | None = None
-    reason: str = ""
+    code: str = ""  # why the layer failed (reasons.REASONS), with its params
+    params: dict[str, object] = field(default_factory=dict)
 
 
 async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) -> _Received:
@@ -152,11 +153,8 @@ async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) ->
             wait = started + timeouts.read_s - now
             if wait <= 0:
                 received.layer = "frame"
-                received.reason = (
-                    f"no key frame within {timeouts.read_s:.1f} s"
-                    if depacketizer.units
-                    else f"no video data within {timeouts.read_s:.1f} s"
-                )
+                received.code = "no_key_frame" if depacketizer.units else "no_video_data"
+                received.params = {"seconds": timeouts.read_s}
                 return received
         else:
             wait = timeouts.read_s
@@ -167,10 +165,8 @@ async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) ->
                 continue  # the loop above reports what was missing
             frames = len(received.units)
             received.layer = "frame"
-            received.reason = (
-                f"stream stopped mid-read: no data for {timeouts.read_s:.1f} s "
-                f"after {frames} frame{'s' if frames != 1 else ''}"
-            )
+            received.code = "stream_stalled"
+            received.params = {"seconds": timeouts.read_s, "frames": frames}
             return received
         except (asyncio.IncompleteReadError, ConnectionError):
             return _ended(received, first_key, loop.time())
@@ -198,11 +194,9 @@ async def _receive(session: _RtspSession, sdp: _Sdp, timeouts: ProbeTimeouts) ->
 def _ended(received: _Received, first_key: float | None, now: float) -> _Received:
     received.layer = "frame"
     if first_key is None:
-        received.reason = "stream ended by the camera before the first frame"
+        received.code = "stream_ended_early"
     else:
-        received.reason = (
-            f"stream ended by the camera {now - first_key:.1f} s after the first frame"
-        )
+        received.code, received.params = "stream_ended", {"seconds": round(now - first_key, 1)}
     return received
 
 

@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .results import _LayerFailed, _timed_out
+from .results import _LayerFailed
 from .tcp import _os_error_reason
 
 _USER_AGENT = "campuscctv-probe"
@@ -138,7 +138,7 @@ class _RtspSession:
         lines = head.decode("latin-1").split("\r\n")
         parts = lines[0].split(" ", 2)
         if len(parts) < 2 or not parts[0].startswith("RTSP/") or not parts[1].isdigit():
-            raise _LayerFailed("rtsp", "the server does not speak RTSP")
+            raise _LayerFailed("rtsp", "rtsp_not_rtsp")
         headers: dict[str, list[str]] = {}
         for line in lines[1:]:
             if ":" in line:
@@ -243,7 +243,7 @@ async def _rtsp_open(
         base = answer.header("content-base") or answer.header("content-location") or session.uri
         sdp = _parse_sdp(answer.body.decode("latin-1", "replace"), base)
         if sdp is None:
-            raise _LayerFailed("rtsp", "the stream has no video")
+            raise _LayerFailed("rtsp", "rtsp_no_video")
         facts: dict[str, object] = {"codec": sdp.codec}
         if sdp.codec not in {"H264", "H265"}:
             return None, facts
@@ -258,7 +258,7 @@ async def _rtsp_open(
         session.session_id = answer.header("session").split(";")[0].strip() or None
         channels = re.search(r"interleaved=(\d+)-(\d+)", answer.header("transport"))
         if not channels:
-            raise _LayerFailed("rtsp", "camera does not offer RTP over the RTSP connection (TCP)")
+            raise _LayerFailed("rtsp", "rtsp_no_tcp")
         # the camera may pick other channels than we asked for
         session.channels = (int(channels.group(1)), int(channels.group(2)))
         step = "PLAY"
@@ -272,17 +272,18 @@ async def _rtsp_open(
     except TimeoutError:
         if step == "DESCRIBE":
             raise _LayerFailed(
-                "rtsp", f"no RTSP answer from {where}: {_timed_out(timeout)}"
+                "rtsp", "rtsp_no_answer", {"address": where, "seconds": timeout}
             ) from None
-        raise _LayerFailed("rtsp", f"no answer to {step}: {_timed_out(timeout)}") from None
-    except asyncio.IncompleteReadError:
         raise _LayerFailed(
-            "rtsp", f"connection closed by the camera without an answer to {step}"
+            "rtsp", "rtsp_step_timeout", {"step": step, "seconds": timeout}
         ) from None
+    except asyncio.IncompleteReadError:
+        raise _LayerFailed("rtsp", "rtsp_closed", {"step": step}) from None
     except (asyncio.LimitOverrunError, ValueError, UnicodeError):
-        raise _LayerFailed("rtsp", "the server does not speak RTSP") from None
+        raise _LayerFailed("rtsp", "rtsp_not_rtsp") from None
     except OSError as exc:
-        raise _LayerFailed("rtsp", f"RTSP {where} {_os_error_reason(exc, timeout)}") from None
+        kind, params = _os_error_reason(exc, timeout)
+        raise _LayerFailed("rtsp", f"rtsp_{kind}", {"address": where, **params}) from None
 
 
 def _check_answer(answer: _RtspAnswer, step: str, username: str) -> None:
@@ -290,11 +291,11 @@ def _check_answer(answer: _RtspAnswer, step: str, username: str) -> None:
         return
     if answer.status == 401:
         if username:
-            raise _LayerFailed("rtsp", "authentication failed (401): wrong user name or password")
-        raise _LayerFailed("rtsp", "authentication required (401): no credentials configured")
+            raise _LayerFailed("rtsp", "auth_failed")
+        raise _LayerFailed("rtsp", "auth_required")
     if answer.status == 404 and step == "DESCRIBE":
-        raise _LayerFailed("rtsp", "stream not found (404): wrong path or channel")
+        raise _LayerFailed("rtsp", "stream_not_found")
     text = f"{answer.status} {answer.phrase}".strip()
     if step == "DESCRIBE":
-        raise _LayerFailed("rtsp", f"RTSP server answered {text}")
-    raise _LayerFailed("rtsp", f"camera refused {step}: {text}")
+        raise _LayerFailed("rtsp", "rtsp_status", {"status": text})
+    raise _LayerFailed("rtsp", "rtsp_step_refused", {"step": step, "status": text})

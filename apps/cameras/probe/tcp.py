@@ -9,26 +9,29 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from .results import _LayerFailed, _timed_out
+from .results import _LayerFailed
 
 
-def _os_error_reason(exc: BaseException, seconds: float) -> str:
+def _os_error_reason(exc: BaseException, seconds: float) -> tuple[str, dict[str, object]]:
+    """A socket error as a reason kind (timeout, refused, reset, host_not_found, error) and
+    its params; the layer prefixes the kind with its own name (``tcp_refused``)."""
     if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        return _timed_out(seconds)
+        return "timeout", {"seconds": seconds}
     if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
+        return "refused", {}
     if isinstance(exc, ConnectionResetError):
-        return "connection reset by the camera"
+        return "reset", {}
     if isinstance(exc, socket.gaierror):
-        return "host name not found"
+        return "host_not_found", {}
     if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return f"{type(exc).__name__}: {exc}"
+        return "error", {"error": exc.strerror.lower()}
+    return "error", {"error": f"{type(exc).__name__}: {exc}"}
 
 
 async def _tcp_check(host: str, port: int, timeout: float) -> None:
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except (OSError, TimeoutError) as exc:
-        raise _LayerFailed("tcp", f"{host}:{port} {_os_error_reason(exc, timeout)}") from None
+        kind, params = _os_error_reason(exc, timeout)
+        raise _LayerFailed("tcp", f"tcp_{kind}", {"address": f"{host}:{port}", **params}) from None
     writer.close()
