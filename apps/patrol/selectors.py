@@ -172,18 +172,24 @@ def check_actions(*, user: User, check: PatrolCheck) -> set[str]:
 
 
 def camera_history(*, camera: Camera, days: int = 30) -> dict:
-    """Verdict history, daily availability for the chart, and down episodes (camera page)."""
+    """Verdict history, daily availability for the chart, and fault episodes (camera page,
+    M-2.1, M-2.3): a check judged a false alarm counts as available (M-1.4)."""
     since = timezone.now() - timedelta(days=days)
     checks = list(
         camera.patrol_checks.filter(state=PatrolCheck.State.DONE, checked_at__gte=since)
         .order_by("-checked_at")
-        .values("checked_at", "verdict", "reason", "run_id")
+        .values("checked_at", "verdict", "reason", "run_id", "review")
     )
     per_day: dict = {}
     for check in checks:
         day = timezone.localdate(check["checked_at"])
         ok, total = per_day.get(day, (0, 0))
-        per_day[day] = (ok + (check["verdict"] != PatrolCheck.Verdict.FAULT), total + 1)
+        # A fault judged a false alarm was a camera that worked (M-1.4).
+        up = (
+            check["verdict"] != PatrolCheck.Verdict.FAULT
+            or check["review"] == PatrolCheck.Review.FALSE_ALARM
+        )
+        per_day[day] = (ok + up, total + 1)
     today = timezone.localdate()
     availability = []
     for offset in range(days - 1, -1, -1):
