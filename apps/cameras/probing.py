@@ -24,6 +24,8 @@ class CheckOutcome:
     failing_layer: str | None
     reason: str
     checked_at: datetime
+    reason_code: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
     latency_ms: dict[str, float] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     findings: list[dict[str, Any]] = field(default_factory=list)
@@ -82,6 +84,8 @@ def outcome_from_result(result: probe.ProbeResult) -> CheckOutcome:
         verdict=result.verdict,
         failing_layer=result.failing_layer,
         reason=data["reason"],
+        reason_code=data["reason_code"],
+        reason_params=data["reason_params"],
         checked_at=timezone.now(),
         latency_ms={**data["latency_ms"], "total": data["duration_ms"]},
         metrics=metrics,

@@ -135,6 +135,10 @@ class PatrolCheck(models.Model):
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
     failing_layer = models.CharField(_("failing layer"), max_length=20, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The reason as a code of apps.cameras.probe.reasons.REASONS and its params, so pages say
+    # it in the reader's language; old rows have none and show ``reason`` as stored.
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
     findings = models.JSONField(_("findings"), default=list, blank=True)
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
     latency_ms = models.JSONField(_("latency per layer (ms)"), default=dict, blank=True)

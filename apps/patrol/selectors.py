@@ -178,7 +178,16 @@ def camera_history(*, camera: Camera, days: int = 30) -> dict:
     checks = list(
         camera.patrol_checks.filter(state=PatrolCheck.State.DONE, checked_at__gte=since)
         .order_by("-checked_at")
-        .values("checked_at", "verdict", "reason", "run_id", "review")
+        .values(
+            "checked_at",
+            "verdict",
+            "reason",
+            "reason_code",
+            "reason_params",
+            "findings",
+            "run_id",
+            "review",
+        )
     )
     per_day: dict = {}
     for check in checks:

@@ -138,6 +138,8 @@ def patrol_check_record(*, check: PatrolCheck, outcome: CheckOutcome, attempts: 
             verdict=outcome.verdict,
             failing_layer=outcome.failing_layer or "",
             reason=outcome.reason[:300],
+            reason_code=outcome.reason_code,
+            reason_params=outcome.reason_params,
             findings=outcome.findings,
             metrics=outcome.metrics,
             latency_ms=outcome.latency_ms,

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from apps.cameras.labels import check_reason_text
 from apps.cameras.models import Camera, Site
 from apps.cameras.selectors import camera_get
 from apps.core.api.permissions import role_permission
@@ -66,6 +67,9 @@ class PatrolStartSerializer(serializers.Serializer):
 class PatrolCheckSerializer(serializers.ModelSerializer):
     camera_code = serializers.CharField(source="camera.code", read_only=True)
     flagged = serializers.BooleanField(read_only=True)
+    # The reason in the request's language (Accept-Language); ``reason`` stays the probe's
+    # English, ``reason_code`` and ``reason_params`` what it was rendered from (issue 14 §1).
+    reason_text = serializers.SerializerMethodField()
     # Pictures by the scoped view's address, never by their storage path (M-3.1).
     snapshot = serializers.SerializerMethodField()
     thumbnail = serializers.SerializerMethodField()
@@ -82,6 +86,9 @@ class PatrolCheckSerializer(serializers.ModelSerializer):
             "verdict",
             "failing_layer",
             "reason",
+            "reason_code",
+            "reason_params",
+            "reason_text",
             "findings",
             "metrics",
             "latency_ms",
@@ -102,6 +109,9 @@ class PatrolCheckSerializer(serializers.ModelSerializer):
         url = reverse("check_image", args=[check.pk, kind])
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
+
+    def get_reason_text(self, check: PatrolCheck) -> str:
+        return check_reason_text(check)
 
     def get_snapshot(self, check: PatrolCheck) -> str | None:
         return self._image_url(check, "snapshot")
