@@ -1,5 +1,6 @@
 """Reads of the patrol: runs, checks, progress, what each user may do now."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -62,21 +63,24 @@ def run_get(*, user: User, pk: int) -> PatrolRun:
     return get_object_or_404(run_list(user=user), pk=pk)
 
 
-def run_progress(*, run: PatrolRun, user: User | None) -> dict[str, int]:
-    """Counts for the live progress bar and the coverage line, in one query, over the cameras
-    the user may see (a vendor engineer: their company's only, M-1.3)."""
+def _progress_counts() -> dict:
+    """The progress bar's counts as aggregates over checks: one definition for one run and
+    for a page of runs (issue 15 §2)."""
     done = Q(state=PatrolCheck.State.DONE)
-    counts = _scoped_checks(run=run, user=user).aggregate(
-        total=Count("pk"),
-        checked=Count("pk", filter=done),
-        pending=Count("pk", filter=Q(state=PatrolCheck.State.PENDING)),
-        not_checked=Count("pk", filter=Q(state=PatrolCheck.State.NOT_CHECKED)),
-        ok=Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.OK)),
-        degraded=Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.DEGRADED)),
-        faults=Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.FAULT)),
-        unknown=Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.UNKNOWN)),
-        scene_changed=Count("pk", filter=done & Q(scene_changed=True)),
-    )
+    return {
+        "total": Count("pk"),
+        "checked": Count("pk", filter=done),
+        "pending": Count("pk", filter=Q(state=PatrolCheck.State.PENDING)),
+        "not_checked": Count("pk", filter=Q(state=PatrolCheck.State.NOT_CHECKED)),
+        "ok": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.OK)),
+        "degraded": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.DEGRADED)),
+        "faults": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.FAULT)),
+        "unknown": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.UNKNOWN)),
+        "scene_changed": Count("pk", filter=done & Q(scene_changed=True)),
+    }
+
+
+def _progress_finish(counts: dict, *, run: PatrolRun, user: User | None) -> dict[str, int]:
     # The run's own figure counts every company's cameras; a scoped user sees their checks.
     counts["active_cameras"] = (
         run.active_cameras if user is None or _sees_all(user) else (counts["total"])
@@ -87,6 +91,32 @@ def run_progress(*, run: PatrolRun, user: User | None) -> dict[str, int]:
         else 100
     )
     return counts
+
+
+def run_progress(*, run: PatrolRun, user: User | None) -> dict[str, int]:
+    """Counts for the live progress bar and the coverage line, in one query, over the cameras
+    the user may see (a vendor engineer: their company's only, M-1.3)."""
+    counts = _scoped_checks(run=run, user=user).aggregate(**_progress_counts())
+    return _progress_finish(counts, run=run, user=user)
+
+
+def runs_with_progress(runs: Iterable[PatrolRun], *, user: User) -> list[PatrolRun]:
+    """A page of runs, each with ``progress`` as ``run_progress`` gives it, in one grouped
+    query whatever the number of runs (issue 15 §2; M-1.3: a vendor engineer's counts cover
+    their company's cameras). Takes the page, not the register's queryset: the counts are
+    grouped over the page's runs only, never over every check."""
+    runs = list(runs)
+    checks = PatrolCheck.objects.filter(run__in=[run.pk for run in runs])
+    if not _sees_all(user):
+        checks = checks.filter(camera__in=camera_list(user=user).values("pk"))
+    grouped = {
+        row.pop("run_id"): row
+        for row in checks.order_by().values("run_id").annotate(**_progress_counts())
+    }
+    empty = dict.fromkeys(_progress_counts(), 0)
+    for run in runs:
+        run.progress = _progress_finish(dict(grouped.get(run.pk, empty)), run=run, user=user)
+    return runs
 
 
 def check_list(*, user: User, run: PatrolRun | None = None) -> QuerySet[PatrolCheck]:
@@ -103,6 +133,19 @@ def checks_flagged(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck
         .filter(flagged=True)
         .select_related("camera__location", "reviewed_by")
     )
+
+
+def checks_flagged_for_page(
+    *, run: PatrolRun, user: User, verdict: str = "", review: str = ""
+) -> QuerySet[PatrolCheck]:
+    """The run page's flagged results (M-1.4), filtered by verdict and by review state
+    (``awaiting``, or a review outcome), in camera order for stable pages (issue 15 §1)."""
+    qs = checks_flagged(run=run, user=user)
+    if verdict:
+        qs = qs.filter(verdict=verdict)
+    if review:
+        qs = qs.filter(review="" if review == "awaiting" else review)
+    return qs.order_by("camera__code", "pk")
 
 
 def checks_awaiting_review(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:

@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +18,7 @@ from apps.core.registers import RegisterListView
 from . import selectors, services
 from .filters import FaultRecordFilterSet, PatrolRunFilterSet
 from .forms import CheckReviewForm, PatrolStartForm, RunSignForm
-from .models import PatrolRun
+from .models import PatrolCheck, PatrolRun
 
 
 class PatrolRunRegisterView(RegisterListView):
@@ -88,18 +90,76 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
     return redirect(run)
 
 
+FLAGGED_PER_PAGE = 25
+NOT_CHECKED_SHOWN = 50
+
+
+class FlaggedFilterForm(forms.Form):
+    """The run page's filters over its flagged results (issue 15 §1)."""
+
+    verdict = forms.ChoiceField(
+        label=gettext_lazy("verdict"),
+        required=False,
+        choices=[("", gettext_lazy("any verdict")), *PatrolCheck.Verdict.choices],
+    )
+    review = forms.ChoiceField(
+        label=gettext_lazy("review"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("any review state")),
+            ("awaiting", gettext_lazy("awaiting review")),
+            (PatrolCheck.Review.CONFIRMED_FAULT, PatrolCheck.Review.CONFIRMED_FAULT.label),
+            (PatrolCheck.Review.FALSE_ALARM, PatrolCheck.Review.FALSE_ALARM.label),
+        ],
+    )
+
+
+def _flagged_filters(request: HttpRequest) -> FlaggedFilterForm:
+    form = FlaggedFilterForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest(_("Unknown verdict or review state."))
+    return form
+
+
+def _run_query(form: FlaggedFilterForm, page: str | None = None) -> str:
+    """The page's filters (and page) as a query string: pagination links and the review
+    forms carry it, so a review brings the operator back to the page they were on."""
+    query = QueryDict(mutable=True)
+    for name, value in form.cleaned_data.items():
+        if value:
+            query[name] = value
+    if page:
+        query["page"] = page
+    return query.urlencode()
+
+
 def _run_context(request: HttpRequest, run: PatrolRun) -> dict:
-    """Page and htmx fragment alike show only the checks of cameras in the user's scope."""
+    """Page and htmx fragment alike show only the checks of cameras in the user's scope; the
+    flagged results come a page at a time with their filters (M-1.4, issue 15 §1)."""
     user = request.user
-    flagged = list(selectors.checks_flagged(run=run, user=user))
+    filters = _flagged_filters(request)
+    page = Paginator(
+        selectors.checks_flagged_for_page(run=run, user=user, **filters.cleaned_data),
+        FLAGGED_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    flagged = list(page.object_list)
     for check in flagged:
         check.run = run  # the page's run: check_actions reads its state without a query
         check.actions = selectors.check_actions(user=user, check=check)
+    progress = selectors.run_progress(run=run, user=user)
     return {
         "run": run,
-        "progress": selectors.run_progress(run=run, user=user),
+        "progress": progress,
         "flagged": flagged,
-        "not_checked": selectors.checks_not_checked(run=run, user=user),
+        "page": page,
+        "filters": filters,
+        "query": _run_query(filters),
+        "page_query": _run_query(filters, str(page.number)),
+        "not_checked": list(
+            selectors.checks_not_checked(run=run, user=user).order_by("camera__code", "pk")[
+                :NOT_CHECKED_SHOWN
+            ]
+        ),
         "run_actions": selectors.run_actions(user=user, run=run),
         "reviewed_by_me": user.pk in selectors.run_reviewers(run=run),
         "review_form": CheckReviewForm(),
@@ -117,9 +177,24 @@ def patrol_run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def patrol_run_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live part of the run page, polled by htmx while the run is running."""
+    """Polled by htmx every 2 s while the run goes: only the progress numbers (a few KB, not
+    the flagged list). Once the run has finished, the whole live part with the first page of
+    flagged results replaces the page's, and the polling stops (issue 15 §1)."""
     run = selectors.run_get(user=request.user, pk=pk)
-    return render(request, "patrol/_run_live.html", _run_context(request, run))
+    if run.state == PatrolRun.State.RUNNING:
+        filters = _flagged_filters(request)
+        page = request.GET.get("page", "")
+        context = {
+            "run": run,
+            "progress": selectors.run_progress(run=run, user=request.user),
+            # The next poll, and the reload when the run finishes, keep the page's filters.
+            "page_query": _run_query(filters, page if page.isascii() and page.isdigit() else None),
+        }
+        return render(request, "patrol/_run_progress.html", context)
+    response = render(request, "patrol/_run_live.html", _run_context(request, run))
+    response["HX-Retarget"] = "#run-live"
+    response["HX-Reswap"] = "innerHTML"
+    return response
 
 
 @login_required
@@ -146,7 +221,14 @@ def patrol_check_review_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Choose confirmed fault or false alarm."))
-    return redirect(check.run)
+    # Back to the page and filters the operator reviewed from (the form's query string).
+    back = check.run.get_absolute_url()
+    filters = FlaggedFilterForm(request.GET)
+    if filters.is_valid():
+        page = request.GET.get("page", "")
+        query = _run_query(filters, page if page.isascii() and page.isdigit() else None)
+        back = f"{back}?{query}" if query else back
+    return redirect(back)
 
 
 @login_required

@@ -43,10 +43,11 @@ class PatrolRunSerializer(serializers.ModelSerializer):
         ]
 
     def _progress(self, run: PatrolRun) -> dict[str, int]:
-        cache = self.context.setdefault("progress", {})
-        if run.pk not in cache:
-            cache[run.pk] = selectors.run_progress(run=run, user=self.context["request"].user)
-        return cache[run.pk]
+        # A list page comes with its counts from runs_with_progress (one query per page);
+        # a single run (detail, start, sign) is counted on its own.
+        if not hasattr(run, "progress"):
+            run.progress = selectors.run_progress(run=run, user=self.context["request"].user)
+        return run.progress
 
     def get_progress(self, run: PatrolRun) -> dict[str, int]:
         return self._progress(run)
@@ -139,6 +140,13 @@ class PatrolRunViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.run_list(user=self.request.user)
+
+    def paginate_queryset(self, queryset):
+        # Every run of the page gets its progress in one grouped query (issue 15 §2).
+        page = super().paginate_queryset(queryset)
+        if page is None:
+            return None
+        return selectors.runs_with_progress(page, user=self.request.user)
 
     def filter_queryset(self, queryset):
         # The filters (daily runs unless asked for re-checks) choose what a list shows; one run
