@@ -99,14 +99,28 @@ def site_list(*, user: User) -> QuerySet[Site]:
     return Site.objects.all()
 
 
-def location_list(*, user: User) -> QuerySet[Location]:
-    return Location.objects.select_related("site")
+def location_list(*, user: User, site: Site | None = None, search: str = "") -> QuerySet[Location]:
+    """Every location (shared geography); the places page narrows them by site and by words
+    in the building, floor or area (issue 15 §3)."""
+    qs = Location.objects.select_related("site")
+    if site is not None:
+        qs = qs.filter(site=site)
+    for word in search.split():
+        qs = qs.filter(
+            Q(building__icontains=word) | Q(floor__icontains=word) | Q(area__icontains=word)
+        )
+    return qs
 
 
-def recorder_list(*, user: User) -> QuerySet[Recorder]:
+def recorder_list(*, user: User, site: Site | None = None, search: str = "") -> QuerySet[Recorder]:
     """Recorders are devices with settings, like cameras: a vendor engineer sees their own
-    company's (M-1.3), the other camera roles see all, everyone else none."""
+    company's (M-1.3), the other camera roles see all, everyone else none. The places page
+    narrows them by site and by words in the code, name or host (issue 15 §3)."""
     qs = Recorder.objects.select_related("site", "vendor")
+    if site is not None:
+        qs = qs.filter(site=site)
+    for word in search.split():
+        qs = qs.filter(Q(code__icontains=word) | Q(name__icontains=word) | Q(host__icontains=word))
     if user.is_superuser:
         return qs
     if user.is_vendor_engineer:

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +25,7 @@ from .forms import (
     SiteForm,
 )
 from .imports import COLUMNS, cameras_import
+from .models import Site
 from .onboarding import camera_onboard
 
 
@@ -166,11 +169,45 @@ PLACE_FORMS = {
 }
 
 
+PLACES_PER_PAGE = 50
+
+
+class PlacesFilterForm(forms.Form):
+    """The places page's filters: one site, words to look for (issue 15 §3)."""
+
+    site = forms.ModelChoiceField(
+        label=gettext_lazy("site"),
+        queryset=Site.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("every site"),
+    )
+    q = forms.CharField(label=gettext_lazy("search"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = selectors.site_list(user=user)
+
+
+def _places_query(filters: PlacesFilterForm, **pages: str) -> str:
+    """The filters and the other list's page: each list's pager keeps both."""
+    query = QueryDict(mutable=True)
+    if filters.cleaned_data.get("site"):
+        query["site"] = str(filters.cleaned_data["site"].pk)
+    if filters.cleaned_data.get("q"):
+        query["q"] = filters.cleaned_data["q"]
+    query.update({name: value for name, value in pages.items() if value})
+    return query.urlencode()
+
+
 @login_required
 def places_view(request: HttpRequest) -> HttpResponse:
-    """Sites, locations and recorders; vendor engineers add them (M-1.3)."""
+    """Sites, locations and recorders; vendor engineers add them (M-1.3). Locations and
+    recorders come a page at a time, narrowed by site and search (issue 15 §3)."""
     if not request.user.has_any_role(*selectors.VIEW_ROLES):
         raise PermissionDenied
+    filters = PlacesFilterForm(request.GET, user=request.user)
+    if not filters.is_valid():
+        raise BadRequest(_("Unknown site or search too long."))
     may_add = selectors.camera_may_register(user=request.user)
     kind = request.POST.get("kind") if request.method == "POST" else None
     forms_by_kind = {
@@ -191,13 +228,27 @@ def places_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved; the change is recorded."))
                 return redirect("camera_places")
+    narrow = {"site": filters.cleaned_data["site"], "search": filters.cleaned_data["q"]}
+    locations = Paginator(
+        selectors.location_list(user=request.user, **narrow).order_by(
+            "site__code", "building", "floor", "area", "pk"
+        ),
+        PLACES_PER_PAGE,
+    ).get_page(request.GET.get("lpage"))
+    recorders = Paginator(
+        selectors.recorder_list(user=request.user, **narrow).order_by("code", "pk"),
+        PLACES_PER_PAGE,
+    ).get_page(request.GET.get("rpage"))
     return render(
         request,
         "cameras/places.html",
         {
             "sites": selectors.site_list(user=request.user),
-            "locations": selectors.location_list(user=request.user),
-            "recorders": selectors.recorder_list(user=request.user),
+            "locations": locations,
+            "recorders": recorders,
+            "filters": filters,
+            "location_query": _places_query(filters, rpage=request.GET.get("rpage", "")),
+            "recorder_query": _places_query(filters, lpage=request.GET.get("lpage", "")),
             "forms": forms_by_kind,
             "may_add": may_add,
         },
