@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.audit.selectors import chain_verify
@@ -15,8 +17,19 @@ class Command(BaseCommand):
         "of another chain (4)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes checking rows in parallel on PostgreSQL (default: one per core); "
+            "1 walks the chain in this process, as SQLite (embedded) always does",
+        )
+
     def handle(self, *args, **options):
-        report = chain_verify()
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
+        report = chain_verify(workers=options["workers"])
         if report.kind == "broken":
             raise CommandError(
                 f"audit chain BROKEN at sequence {report.broken_sequence}: {report.reason} "
