@@ -179,9 +179,9 @@ class PlacesFilterForm(forms.Form):
         label=gettext_lazy("site"),
         queryset=Site.objects.none(),
         required=False,
-        empty_label=gettext_lazy("every site"),
+        empty_label=gettext_lazy("All sites"),
     )
-    q = forms.CharField(label=gettext_lazy("search"), required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -140,3 +140,12 @@ def test_queries_do_not_grow_with_places(
     with django_assert_max_num_queries(len(few)):
         page = client.get("/cameras/places/").content.decode()
     assert len(_items(page, "location")) == 50
+
+
+def test_places_pages_in_chinese(client, duty_operator, many):
+    client.force_login(duty_operator)
+    page = client.get(
+        "/cameras/places/", {"lpage": 2}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "校区、安装位置与录像机" in page and "全部校区" in page and "查询" in page
+    assert "第 2 / 3 页 · 共 120 条记录" in page and "第 1 / 2 页 · 共 80 条记录" in page

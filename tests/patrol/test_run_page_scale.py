@@ -183,3 +183,12 @@ def test_api_run_list_counts_a_page_in_fixed_queries(
         data = client.get("/api/patrol/runs/").json()
     assert [r["progress"]["total"] for r in data["results"]] == [5] * runs
     assert {(r["active_cameras"], r["progress"]["faults"]) for r in data["results"]} == {(5, 2)}
+
+
+def test_run_page_pages_in_chinese(client, duty_operator, big_run):
+    client.force_login(duty_operator)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    page = client.get(f"/patrol/{big_run.pk}/", {"page": 2}, **zh).content.decode()
+    assert '<html lang="zh-hans">' in page and "异常结果" in page
+    assert "第 2 / 3 页 · 共 60 条记录" in page and "上一页" in page and "下一页" in page
+    assert 'aria-label="诊断结论"' in page  # the verdict filter's label
