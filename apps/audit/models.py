@@ -50,7 +50,17 @@ class AuditEvent(models.Model):
         ordering = ["-sequence"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["occurred_at"])]
+        # Every filter of the register and the API in the list's order (issue 15): the date
+        # range, the action (exact codes a label matched), the clause prefix, the actor and
+        # the target id, each with -sequence so a page is read off the index. The text
+        # searches (icontains) use pg_trgm indexes on PostgreSQL: migration 0003.
+        indexes = [
+            models.Index(fields=["occurred_at"]),
+            models.Index(fields=["action", "-sequence"], name="audit_action_seq"),
+            models.Index(fields=["clause", "-sequence"], name="audit_clause_seq"),
+            models.Index(fields=["actor", "-sequence"], name="audit_actor_seq"),
+            models.Index(fields=["target_id", "-sequence"], name="audit_target_id_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action}"

@@ -74,9 +74,14 @@ class PatrolRun(models.Model):
     sign_note = models.TextField(_("countersignature note"), blank=True)
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = ["-started_at", "-id"]
         verbose_name = _("patrol run")
         verbose_name_plural = _("patrol runs")
+        # The run list: daily runs (the default filter) or all, newest first (issue 15).
+        indexes = [
+            models.Index(fields=["kind", "-started_at", "-id"], name="patrol_run_kind_started"),
+            models.Index(fields=["-started_at", "-id"], name="patrol_run_started"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["scheduled_for"],
@@ -173,7 +178,9 @@ class PatrolCheck(models.Model):
     )
 
     class Meta:
-        ordering = ["run", "camera__code"]
+        # By run, then camera as registered: the unique index serves it; ordering by camera
+        # code joined and sorted every check on each page (issue 15).
+        ordering = ["run_id", "camera_id"]
         verbose_name = _("patrol check")
         verbose_name_plural = _("patrol checks")
         constraints = [
@@ -182,6 +189,8 @@ class PatrolCheck(models.Model):
         indexes = [
             models.Index(fields=["run", "state"]),
             models.Index(fields=["camera", "checked_at"]),
+            # ?verdict= filters in the list's order.
+            models.Index(fields=["verdict", "run", "camera"], name="patrol_check_verdict"),
         ]
 
     def __str__(self) -> str:
@@ -221,9 +230,14 @@ class FaultRecord(models.Model):
     cleared_at = models.DateTimeField(_("time cleared"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-occurred_at"]
+        ordering = ["-occurred_at", "-id"]
         verbose_name = _("fault record")
         verbose_name_plural = _("fault records")
+        indexes = [
+            models.Index(fields=["-occurred_at", "-id"], name="patrol_fault_occurred"),
+            # ?open= (not cleared yet), newest first.
+            models.Index(fields=["cleared_at", "-occurred_at"], name="patrol_fault_cleared"),
+        ]
 
     def __str__(self) -> str:
         when = timezone.localtime(self.occurred_at)

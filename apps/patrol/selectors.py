@@ -42,7 +42,10 @@ def _scoped_checks(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck
     judge the whole run: the finish event, the countersignature rule)."""
     if user is None:
         return run.checks.all()
-    return run.checks.filter(camera__in=camera_list(user=user).values("pk"))
+    cameras = camera_list(user=user)
+    if not cameras.query.has_filters():  # every camera: no ``camera_id IN (all)`` semi-join
+        return run.checks.all()
+    return run.checks.filter(camera__in=cameras.values("pk"))
 
 
 def run_list(*, user: User) -> QuerySet[PatrolRun]:
@@ -50,7 +53,8 @@ def run_list(*, user: User) -> QuerySet[PatrolRun]:
     one camera of their company (M-1.3); the run page then shows only those cameras."""
     if not (user.is_superuser or user.has_any_role(*VIEW_ROLES)):
         return PatrolRun.objects.none()
-    qs = PatrolRun.objects.select_related("started_by", "signed_by", "site", "camera")
+    # The list shows who countersigned; the run page's other people and places: run_get.
+    qs = PatrolRun.objects.select_related("signed_by")
     if user.is_vendor_engineer and not user.is_superuser:
         in_scope = PatrolCheck.objects.filter(
             run=OuterRef("pk"), camera__in=camera_list(user=user).values("pk")
@@ -60,7 +64,9 @@ def run_list(*, user: User) -> QuerySet[PatrolRun]:
 
 
 def run_get(*, user: User, pk: int) -> PatrolRun:
-    return get_object_or_404(run_list(user=user), pk=pk)
+    return get_object_or_404(
+        run_list(user=user).select_related("started_by", "site", "camera"), pk=pk
+    )
 
 
 def _progress_counts() -> dict:
@@ -107,8 +113,9 @@ def runs_with_progress(runs: Iterable[PatrolRun], *, user: User) -> list[PatrolR
     grouped over the page's runs only, never over every check."""
     runs = list(runs)
     checks = PatrolCheck.objects.filter(run__in=[run.pk for run in runs])
-    if not _sees_all(user):
-        checks = checks.filter(camera__in=camera_list(user=user).values("pk"))
+    cameras = camera_list(user=user)
+    if cameras.query.has_filters():  # a scope (a vendor's company) or none at all
+        checks = checks.filter(camera__in=cameras.values("pk"))
     grouped = {
         row.pop("run_id"): row
         for row in checks.order_by().values("run_id").annotate(**_progress_counts())
@@ -120,10 +127,14 @@ def runs_with_progress(runs: Iterable[PatrolRun], *, user: User) -> list[PatrolR
 
 
 def check_list(*, user: User, run: PatrolRun | None = None) -> QuerySet[PatrolCheck]:
-    """Checks of cameras in the user's scope (M-1.3); nobody outside the camera roles."""
-    qs = PatrolCheck.objects.select_related("camera__location", "reviewed_by", "run").filter(
-        camera__in=camera_list(user=user).values("pk")
-    )
+    """Checks of cameras in the user's scope (M-1.3); nobody outside the camera roles.
+
+    A user who sees every camera gets no camera condition at all: ``camera_id IN (every
+    camera)`` made each page and count of millions of checks a semi-join (issue 15)."""
+    qs = PatrolCheck.objects.select_related("camera__location", "reviewed_by", "run")
+    cameras = camera_list(user=user)
+    if cameras.query.has_filters():  # a scope (a vendor's company) or none at all
+        qs = qs.filter(camera__in=cameras.values("pk"))
     return qs.filter(run=run) if run is not None else qs
 
 
