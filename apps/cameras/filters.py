@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Camera, Site
+from .models import Camera, Location, Site
 
 # Either fault state (M-2.3): what "down" meant before offline and picture fault were told apart.
 DOWN = "down"
@@ -30,9 +30,8 @@ class CameraFilterSet(django_filters.FilterSet):
         return queryset.filter(health=value)
 
     def search(self, queryset, name, value):
+        # The places as a subquery, not an OR across the join (issue 15).
+        places = Location.objects.filter(Q(building__icontains=value) | Q(area__icontains=value))
         return queryset.filter(
-            Q(code__icontains=value)
-            | Q(name__icontains=value)
-            | Q(location__building__icontains=value)
-            | Q(location__area__icontains=value)
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(location__in=places)
         )
