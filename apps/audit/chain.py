@@ -43,19 +43,7 @@ def event_hash(*, prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-# Where orjson's output can differ from canonical_json's: floats below 1e-4 (json writes
-# 1e-05, orjson 0.00001 or 1e-5) and integers beyond 64 bits, which orjson reads as floats
-# (then written 1.8e+19). Only such output holds these; a string that merely contains one
-# takes the exact path too. tests/audit/test_verify_parallel.py holds the two side by side.
-_MAY_DIFFER = (b"e-", b"e+", b"0.0000")
-
-
-def _may_differ(encoded: bytes) -> bool:
-    return any(marker in encoded for marker in _MAY_DIFFER)
-
-
-def event_hash_from_text(
-    *,
+def event_hash_from_text(  # positional, in HASHED_FIELDS order: called once per row
     prev_hash: str,
     sequence: int,
     occurred_at: str,
@@ -67,13 +55,18 @@ def event_hash_from_text(
     target_label: str,
     clause: str,
     data: str,
+    /,
+    *,
+    exact: bool = False,
 ) -> str:
-    """event_hash of a row fetched as text (audit_verify's fast path, M-4.2): ``occurred_at``
-    as PostgreSQL's to_char prints it in UTC (``YYYY-MM-DDTHH:MI:SS.USZ``), ``data`` as the
-    stored JSON text. Always the same digest as event_hash over the decoded row: orjson
-    (several times faster than json here) is trusted only where its output cannot differ
-    (_MAY_DIFFER); everything else goes through canonical_json."""
-    if occurred_at[:1] != "0":
+    """event_hash of a row as PostgreSQL prints it (audit_verify's fast path, M-4.2):
+    ``occurred_at`` by to_char in UTC (``YYYY-MM-DDTHH:MI:SS.USZ``), ``data`` as jsonb text,
+    whose numbers are plain (never an exponent). The same digest as event_hash over the
+    decoded row. orjson (several times faster than json here) is trusted only where it reads
+    and writes exactly what json does: no decimal point in the text (json and orjson write
+    floats below 1e-4 differently) and no integer beyond 64 bits (orjson reads it as a float,
+    written with "e+"). Everything else, and ``exact=True``, goes through canonical_json."""
+    if not exact and occurred_at[:1] != "0" and "." not in data:
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError:  # e.g. a lone surrogate escape, which json accepts
@@ -94,8 +87,7 @@ def event_hash_from_text(
                 },
                 option=orjson.OPT_SORT_KEYS,
             )
-            # The other fields are strings and small integers: only data can hold a float.
-            if not _may_differ(body) or not _may_differ(orjson.dumps(value)):
+            if b"e+" not in body:  # a label holding "e+" only takes the exact path too
                 return hashlib.sha256(prev_hash.encode() + b"\n" + body).hexdigest()
     # Years before 1000 are zero-padded by to_char, not by strftime: reformat as event_hash does.
     moment = datetime.fromisoformat(occurred_at)
