@@ -173,3 +173,18 @@ def test_patrol_run_dates_are_local_days(client, duty_operator, beijing):
         (at + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M:%S+08:00")
         for at in (BEFORE, START, LATE)
     ]
+
+
+def test_action_search_by_declared_codes_and_by_part_of_any_other(client, auditor, duty_operator):
+    """A text that names declared actions (by code or label) filters by those exact codes,
+    which the index serves; a part of a code nobody declared still finds its events."""
+    event_append(actor=duty_operator, action="accounts.user_create", clause="M-1.1")
+    event_append(actor=duty_operator, action="legacy.import_batch", clause="M-4.2")
+    client.force_login(auditor)
+
+    def actions(text):
+        body = client.get("/api/audit/events/", {"action": text}).json()
+        return sorted({r["action"] for r in body["results"]})
+
+    assert actions("user_create") == ["accounts.user_create"]
+    assert actions("import_bat") == ["legacy.import_batch"]
