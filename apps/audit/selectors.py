@@ -231,16 +231,28 @@ def _chain_walk_parallel(*, workers: int, segment_rows: int) -> ChainReport:
     params = _connection_params()
     holder = _open_snapshot(params, None)  # open until every worker has imported its snapshot
     try:
-        snapshot, low, high = holder.execute(
-            "SELECT pg_export_snapshot(), min(sequence), max(sequence) FROM audit_auditevent"
+        snapshot, low, high, total = holder.execute(
+            "SELECT pg_export_snapshot(), min(sequence), max(sequence), count(*)"
+            " FROM audit_auditevent"
         ).fetchone()
         if low is None:
             return ChainReport(True, 0)
         low = min(low, 1)  # a row numbered below 1 must be met first, as the single walk does
         step = max(1, segment_rows)
-        jobs = [
-            (params, snapshot, lo, min(lo + step, high + 1)) for lo in range(low, high + 1, step)
-        ]
+        if high - low < 2 * total + step:
+            starts = list(range(low, high + 1, step))
+        else:  # numbers far apart (tampered): split by rows, not by the empty range between
+            starts = [low] + [
+                seq
+                for (seq,) in holder.execute(
+                    "SELECT sequence FROM (SELECT sequence, row_number() OVER (ORDER BY"
+                    " sequence) AS n FROM audit_auditevent) AS numbered WHERE n %% %s = 1"
+                    " AND n > 1",
+                    [step],
+                )
+            ]
+        ends = [*starts[1:], high + 1]
+        jobs = [(params, snapshot, lo, hi) for lo, hi in zip(starts, ends, strict=True)]
         expected, prev_hash, count = 1, GENESIS_HASH, 0
         processes = min(workers, len(jobs))
         context = multiprocessing.get_context("fork")

@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=os.cpu_count() or 1,
+            default=len(os.sched_getaffinity(0)),
             help="processes checking rows in parallel on PostgreSQL (default: one per core); "
             "1 walks the chain in this process, as SQLite (embedded) always does",
         )
