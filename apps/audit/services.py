@@ -31,7 +31,24 @@ def _lock_chain() -> None:
 
 def _plain_json(data: dict[str, Any] | None) -> dict[str, Any]:
     """What the database will give back: the hash must be computed over exactly that."""
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    return _as_stored(json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)))
+
+
+def _as_stored(value: Any) -> Any:
+    # PostgreSQL's jsonb prints a float written as 1e+16 back as the integer 10000000000000000
+    # (Python writes floats of 1e16 and more with an exponent; all of them are whole numbers).
+    if (
+        isinstance(value, float)
+        and abs(value) >= 1e16
+        and value == value
+        and abs(value) != float("inf")
+    ):
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _as_stored(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_stored(item) for item in value]
+    return value
 
 
 @transaction.atomic
