@@ -95,6 +95,9 @@ def site_env(db: str) -> dict[str, str]:
         "CACHE_KEY_PREFIX": f"bench-{db}",
         "STATIC_ROOT": str(BENCH_DIR / f"static-{SRC.name}"),
         "LOG_LEVEL": "WARNING",
+        # Production's default is 60 s; longer keeps each worker's database backend for the
+        # whole run, so its CPU is counted (server_cpu), at no cost to the figures.
+        "CONN_MAX_AGE": "3600",
     }
 
 
@@ -927,12 +930,14 @@ def free_port() -> int:
 def start_site(db: str) -> tuple[subprocess.Popen, str]:
     """The Procfile's web command, on a free port, after collectstatic as a deployment runs it
     (whitenoise's manifest storage when DEBUG is off)."""
-    subprocess.run(
-        [sys.executable, str(SRC / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
-        env=site_env(db),
-        cwd=SRC,
-        check=True,
-    )
+    manifest = Path(site_env(db)["STATIC_ROOT"], "staticfiles.json")
+    if SRC == ROOT or not manifest.exists():  # an exported commit's files never change
+        subprocess.run(
+            [sys.executable, str(SRC / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+            env=site_env(db),
+            cwd=SRC,
+            check=True,
+        )
     line = next(
         line for line in (SRC / "Procfile").read_text().splitlines() if line.startswith("web:")
     )
@@ -940,6 +945,8 @@ def start_site(db: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
     args[0] = str(ROOT / args[0])  # this checkout's .venv
+    # Its own control socket: gunicorn's default path is shared by every gunicorn of the user.
+    args += ["--control-socket", str(BENCH_DIR / db / "gunicorn.ctl")]
     log = open(BENCH_DIR / db / "gunicorn.log", "w")  # noqa: SIM115 (the child writes it)
     proc = subprocess.Popen(
         args, cwd=SRC, env=site_env(db), stdout=log, stderr=log, start_new_session=True
@@ -1069,8 +1076,14 @@ def pages(info: dict) -> list[tuple[str, str, str]]:
 
 
 def timed(session, url: str) -> tuple[float, int, int]:
+    """Milliseconds, status (0: no answer, timed out or connection lost) and size."""
+    import requests
+
     started = time.perf_counter()
-    answer = session.get(url, timeout=120, allow_redirects=False)
+    try:
+        answer = session.get(url, timeout=120, allow_redirects=False)
+    except requests.RequestException:
+        return (time.perf_counter() - started) * 1000, 0, 0
     return (time.perf_counter() - started) * 1000, answer.status_code, len(answer.content)
 
 
@@ -1082,8 +1095,8 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(site: subprocess.Popen, db: str) -> float:
-    """CPU seconds so far of the gunicorn workers and of the database's backends: what a
+def server_cpu(site: subprocess.Popen, db: str) -> dict[int, float]:
+    """CPU seconds so far of gunicorn and of the database's backends, by process: what a
     request costs the machine, steadier than wall time on a machine others share."""
     workers = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -1097,7 +1110,13 @@ def server_cpu(site: subprocess.Popen, db: str) -> float:
             row[0]
             for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db])
         ]
-    return sum(cpu_seconds(pid) for pid in [site.pid, *workers, *backends])
+    return {pid: cpu_seconds(pid) for pid in [site.pid, *workers, *backends]}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """A process that started meanwhile counts from zero (a backend that ended meanwhile is
+    lost: CONN_MAX_AGE is raised for the run so that none does)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def measure(base: str, info: dict, repeat: int, site: subprocess.Popen, db: str) -> list[dict]:
@@ -1121,9 +1140,11 @@ def measure(base: str, info: dict, repeat: int, site: subprocess.Popen, db: str)
         for name, user, path in pages(info):
             url = base + path
             _, status, size = timed(sessions[user], url)  # warm-up
+            if site.poll() is not None:
+                raise SystemExit(f"gunicorn stopped (exit {site.returncode}), see gunicorn.log")
             cpu = server_cpu(site, db)
             sequential = [timed(sessions[user], url) for _ in range(repeat)]
-            cpu = (server_cpu(site, db) - cpu) / repeat * 1000
+            cpu = cpu_used(cpu, server_cpu(site, db)) / repeat * 1000
             concurrent = list(
                 pool.map(
                     lambda _, user=user, url=url: timed(client(user), url),
