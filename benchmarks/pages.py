@@ -634,7 +634,7 @@ class Loader:
         )
 
     def audit(self) -> None:
-        from apps.audit.chain import GENESIS_HASH, event_hash
+        from apps.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
         from apps.audit.models import AuditEvent
 
         rng = self.rng
@@ -803,20 +803,7 @@ class Loader:
             out.sort(key=lambda e: e[0])
             return out
 
-        columns = [
-            "sequence",
-            "occurred_at",
-            "actor_id",
-            "actor_label",
-            "action",
-            "target_type",
-            "target_id",
-            "target_label",
-            "clause",
-            "data",
-            "prev_hash",
-            "hash",
-        ]
+        columns = [*HASHED_FIELDS, "prev_hash", "hash"]
 
         def rows():
             for index, run in enumerate(self.runs):

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .inputs import URI_FIELDS
 from .models import CAMERA_SETTING_FIELDS, Camera, Location, Recorder, Site
 from .probe.targets import split_userinfo
 from .selectors import recorder_list
-from .services import URI_FIELDS
 
 
 class WorkOrderField(forms.CharField):

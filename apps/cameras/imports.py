@@ -13,14 +13,9 @@ from apps.accounts.models import User
 from apps.audit.services import event_append
 from apps.core.exceptions import RuleViolation
 
+from .inputs import camera_channel_check, camera_input_clean, text_check
 from .models import FORBIDDEN_AREA_KINDS, Camera, Location, Recorder, Site
-from .services import (
-    camera_channel_check,
-    camera_create,
-    camera_input_clean,
-    location_get_or_create,
-    text_check,
-)
+from .services import camera_create, location_get_or_create
 
 COLUMNS = (
     "code",

@@ -15,16 +15,11 @@ from apps.accounts.models import User
 from apps.core.exceptions import RuleViolation
 
 from . import probe
+from .inputs import camera_channel_check, camera_host_allowed, camera_input_clean
 from .models import Camera
 from .networks import parse_networks
 from .probe.diagnosis import DiagnosisThresholds
-from .services import (
-    camera_channel_check,
-    camera_create,
-    camera_host_allowed,
-    camera_input_clean,
-    camera_reference_set,
-)
+from .services import camera_create, camera_reference_set
 
 
 def camera_onboard(
