@@ -10,13 +10,14 @@ allowed write must leave (action and clause). Then, per role:
   ``core.permission_denied``);
 * nobody, ever, a server error.
 
-New apps add their rows to ``ROWS`` (a section per app); paths name objects of the world
-fixture as ``{key}``. A row whose allowed write needs a real camera (onboarding probes it) is
-marked ``peer=True``: the quick test checks its refusals, the slow test its success.
+Later apps keep their rows in ``tests/<app>/matrix_rows.py`` (see ``tests/core/matrix.py``);
+paths name objects of the world fixture as ``{key}``. A row whose allowed write needs a real
+camera (onboarding probes it) is marked ``peer=True``: the quick test checks its refusals, the
+slow test its success.
 """
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
@@ -30,6 +31,22 @@ from apps.cameras.models import Camera
 from apps.cameras.services import camera_reference_set
 from apps.patrol.models import PatrolRun
 from apps.patrol.services import patrol_check_record, patrol_run_finish, patrol_run_start
+from tests.core.matrix import (
+    EVERYONE,
+    JPEG,
+    MATRIX_APPS,
+    NO_CAMERA_ACCESS,
+    OFFICE_VIEWERS,
+    PATROLLERS,
+    REVIEWERS,
+    SIGNERS,
+    TWO_FACTOR,
+    VENDOR,
+    VIEWERS,
+    WRITES,
+    Row,
+    _get,
+)
 from tests.factories import (
     CameraFactory,
     LocationFactory,
@@ -40,50 +57,6 @@ from tests.factories import (
 from tests.patrol.helpers import finished_run, outcome
 
 pytestmark = pytest.mark.django_db
-
-EVERYONE = frozenset(Role.values)
-VIEWERS = frozenset(
-    {
-        Role.DUTY_OPERATOR,
-        Role.SECURITY_STAFF,
-        Role.SECURITY_CHIEF,
-        Role.VENDOR_ENGINEER,
-        Role.FOOTAGE_CUSTODIAN,
-        Role.AUDITOR,
-        Role.LEADER_IN_CHARGE,
-        Role.PRINCIPAL_LEADER,
-    }
-)
-VENDOR = frozenset({Role.VENDOR_ENGINEER})
-OFFICE_VIEWERS = VIEWERS - VENDOR
-PATROLLERS = frozenset({Role.DUTY_OPERATOR, Role.SECURITY_STAFF, Role.SECURITY_CHIEF})
-REVIEWERS = PATROLLERS
-SIGNERS = frozenset({Role.SECURITY_STAFF, Role.SECURITY_CHIEF})
-NO_CAMERA_ACCESS = frozenset({Role.APPLICANT, Role.DEPARTMENT_HEAD})
-TWO_FACTOR = {"security_chief", "leader_in_charge", "principal_leader", "footage_custodian"}
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"matrix" * 20 + b"\xff\xd9"
-WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    path: str  # "{camera}" etc.: keys of the world fixture
-    allowed: frozenset[str]
-    data: Callable[[dict], dict] | dict | None = None
-    audit: tuple[str, str] | None = None  # (action, clause) an allowed write leaves
-    not_found: frozenset[str] = frozenset()  # roles for whom the object is out of scope
-    json: bool = False
-    peer: bool = False  # the allowed write needs a real camera peer (slow test)
-    follow: bool = False  # judge the page a redirect leads to (the admin's login hop)
-    label: str = ""
-
-    def __str__(self) -> str:
-        return self.label or f"{self.method} {self.path}"
-
-
-def _get(path: str, allowed, **kwargs) -> Row:
-    return Row("GET", path, frozenset(allowed), **kwargs)
 
 
 def _camera_form(key: str, **changes) -> Callable[[dict], dict]:
@@ -378,6 +351,22 @@ ROWS: list[Row] = [
 ]
 
 
+def _app_modules() -> list:
+    modules = []
+    for app in MATRIX_APPS:
+        name = f"tests.{app}.matrix_rows"
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, f"tests.{app}"):
+                raise
+    return modules
+
+
+APP_MATRICES = _app_modules()
+ROWS += [row for module in APP_MATRICES for row in module.ROWS]
+
+
 def _pictured(result, code: str):
     result.snapshot_jpeg = JPEG + code.encode()
     result.thumbnail_jpeg = JPEG
@@ -412,7 +401,7 @@ def world(db):
     sign_run, sign_run_api = finished_run(all_ok), finished_run(all_ok)
     other_run = _single_camera_run(other_camera)
     camera.refresh_from_db()
-    return {
+    shared = {
         "vendor": vendor,
         "department": vendor.pk,
         "nowhere": "no-such-endpoint",
@@ -432,6 +421,9 @@ def world(db):
         "sign_run_api": sign_run_api.pk,
         "snapshot_name": camera.last_snapshot.name,
     }
+    for module in APP_MATRICES:  # each later app's objects, built on the shared ones
+        shared.update(module.world(shared))
+    return shared
 
 
 def _login(client, world: dict, role: str):
@@ -455,7 +447,7 @@ def _domain_state() -> dict:
     return {
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
-        if model._meta.app_label in ("accounts", "cameras", "patrol")
+        if model._meta.app_config.name.startswith("apps.") and model._meta.app_label != "audit"
     }
 
 
