@@ -57,6 +57,10 @@ sys.path.insert(0, str(SRC))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "Bench-pages-2026!"
 CLIENTS = 8
+# The deepest page a register lists (apps.core.registers.PAGE_ROWS_CAP rows; past it the user
+# narrows the search or exports): a "deep page" is half-way through the rows, at most there, so
+# that the commit before the cap and the one after it are asked for the same page.
+ROWS_CAP = 10_000
 SIZES = {
     "small": {"cameras": 1_000, "runs": 30, "events": 100_000},
     "big": {"cameras": 10_000, "runs": 300, "events": 1_000_000},
@@ -992,7 +996,7 @@ def pages(info: dict) -> list[tuple[str, str, str]]:
     checks = info["checks"]
 
     def deep(rows: int, size: int = 50) -> int:
-        return max(1, rows // size // 2)
+        return max(1, min(rows // 2, ROWS_CAP) // size)
 
     day = info["mid_day"]
     run, last_run, camera = info["mid_run"], info["last_run"], info["camera"]
@@ -1106,7 +1110,9 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
-def measure(base: str, info: dict, repeat: int, site: subprocess.Popen, db: str) -> list[dict]:
+def measure(
+    base: str, info: dict, repeat: int, site: subprocess.Popen, db: str, only: str = ""
+) -> list[dict]:
     import requests
 
     sessions = {name: login(base, name) for name in ("ops", "auditor", "vendor")}
@@ -1125,6 +1131,8 @@ def measure(base: str, info: dict, repeat: int, site: subprocess.Popen, db: str)
     results = []
     with ThreadPoolExecutor(CLIENTS) as pool:
         for name, user, path in pages(info):
+            if only and not re.search(only, name):
+                continue
             url = base + path
             _, status, size = timed(sessions[user], url)  # warm-up
             if site.poll() is not None:
@@ -1202,7 +1210,7 @@ def export(commit: str) -> None:
     print(f"measuring {sha} from {SRC}")
 
 
-def run_size(size: str, reuse: bool, repeat: int) -> list[dict]:
+def run_size(size: str, reuse: bool, repeat: int, only: str = "") -> list[dict]:
     db = f"bench_pages_{size}{tag()}"
     (BENCH_DIR / db).mkdir(parents=True, exist_ok=True)
     if reuse and database_ready(db):
@@ -1222,12 +1230,13 @@ def run_size(size: str, reuse: bool, repeat: int) -> list[dict]:
             f"{'8c max':>8} {'cpu/req':>8} {'size':>9}"
         )
         before = os.getloadavg()[0]
-        results = measure(base, info, repeat, proc, db)
+        results = measure(base, info, repeat, proc, db, only)
         after = os.getloadavg()[0]
         print(f"  load average {before:.1f} before, {after:.1f} after ({os.cpu_count()} cores)")
     finally:
         stop_site(proc)
-    (BENCH_DIR / f"pages-{size}{tag()}.json").write_text(json.dumps(results, indent=1))
+    if not only:  # a partial run does not replace the full figures
+        (BENCH_DIR / f"pages-{size}{tag()}.json").write_text(json.dumps(results, indent=1))
     return results
 
 
@@ -1241,6 +1250,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="COMMIT",
         help="measure this commit (git archive into data/bench/), not the working tree",
     )
+    parser.add_argument("--only", default="", metavar="REGEX", help="measure matching pages only")
     parser.add_argument("--load-into", choices=list(SIZES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.at:
@@ -1258,7 +1268,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sizes = ["small", "big"] if args.size == "both" else [args.size]
-    results = {size: run_size(size, args.reuse, args.repeat) for size in sizes}
+    results = {size: run_size(size, args.reuse, args.repeat, args.only) for size in sizes}
     for size in SIZES:  # a size not run now: its previous results, for the growth figure
         previous = BENCH_DIR / f"pages-{size}{tag()}.json"
         if size not in results and previous.exists():
