@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.navigation",
+                "apps.core.context_processors.notifications",
             ],
         },
     },
@@ -294,6 +295,33 @@ try:
     parse_networks(CAMERA_NETWORKS)
 except ValueError as exc:
     raise SystemExit(f"campuscctv: setting CAMERA_NETWORKS: {exc}") from None
+
+# --- Notifications (issue 16; apps/core/notifications.py, docs/configuration.md)
+# Channels besides the in-app bell: "email" (Django's mail settings below), "webhook" (a
+# WeCom/DingTalk-style group robot at NOTIFICATION_WEBHOOK_URL).
+NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["inapp"])
+try:
+    from apps.core.channels import channel_get
+
+    for _channel in NOTIFICATION_CHANNELS:
+        channel_get(_channel)
+except ValueError as exc:
+    raise SystemExit(f"campuscctv: setting NOTIFICATION_CHANNELS: {exc}") from None
+NOTIFICATION_WEBHOOK_URL = env("NOTIFICATION_WEBHOOK_URL", default="")
+NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default=5.0)
+NOTIFICATION_MAX_TRIES = env.int("NOTIFICATION_MAX_TRIES", default=6)
+NOTIFICATION_RETRY_BACKOFF_SECONDS = env.float("NOTIFICATION_RETRY_BACKOFF_SECONDS", default=30.0)
+# The site's address in front of a deep link in an e-mail or robot message.
+NOTIFICATION_SITE_URL = env("NOTIFICATION_SITE_URL", default="")
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # a hanging mail server ends the try
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="campuscctv@localhost")
 
 # --- Daily patrol (M-2.1)
 PATROL_DAILY_AT = env("PATROL_DAILY_AT", default="06:00")  # local time of the scheduled run

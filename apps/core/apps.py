@@ -8,3 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (system checks)
+        from .admin_config import schedule_labels_register
+
+        schedule_labels_register(  # beat schedules in the admin, translated (migration 0002)
+            {
+                "Resend pending notifications": _("Resend pending notifications"),
+                "apps.core.tasks.notification_resend_due": _("Resend pending notifications"),
+                "apps.core.tasks.notification_deliver": _("Deliver one notification"),
+            }
+        )

@@ -12,3 +12,15 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     return {"nav_items": visible_items(user, request.path)}
+
+
+def notifications(request):
+    """The bell's unread count (issue 16): one COUNT, and only on a page that shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.utils.functional import SimpleLazyObject
+
+    from .selectors import notification_unread_count
+
+    return {"notifications_unread": SimpleLazyObject(lambda: notification_unread_count(user=user))}

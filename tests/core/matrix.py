@@ -45,7 +45,8 @@ class Row:
     path: str  # "{camera}" etc.: keys of the world fixture
     allowed: frozenset[str]
     data: Callable[[dict], dict] | dict | None = None
-    audit: tuple[str, str] | None = None  # (action, clause) an allowed write leaves
+    # (action, clause) an allowed write leaves; None: a write that is no evidence (mark read)
+    audit: tuple[str, str] | None = None
     not_found: frozenset[str] = frozenset()  # roles for whom the object is out of scope
     json: bool = False
     peer: bool = False  # the allowed write needs a real camera peer (slow test)
