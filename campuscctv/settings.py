@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.cameras",
     "apps.patrol",
+    "apps.requests",
 ]
 
 MIDDLEWARE = [
@@ -329,3 +330,15 @@ PATROL_CONCURRENCY = env.int("PATROL_CONCURRENCY", default=64)  # probes in flig
 PATROL_CHUNK_SIZE = env.int("PATROL_CHUNK_SIZE", default=250)  # cameras per Celery task
 PATROL_RETRIES = env.int("PATROL_RETRIES", default=1)  # extra tries of a connection failure
 PATROL_RETRY_BACKOFF_SECONDS = env.float("PATROL_RETRY_BACKOFF_SECONDS", default=2.0)
+
+# --- Footage-access requests (M-3)
+# Attachments (evidence notices, IDs) live here: outside MEDIA_ROOT and every web root, served
+# only by the request's scoped view.
+REQUEST_ATTACHMENTS_ROOT = Path(
+    env("REQUEST_ATTACHMENTS_ROOT", default=str(DATA_DIR / "private" / "request-attachments"))
+)
+REQUEST_ATTACHMENT_MAX_BYTES = env.int("REQUEST_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+REQUEST_ATTACHMENTS_MAX = env.int("REQUEST_ATTACHMENTS_MAX", default=10)  # files per request
+# The retention floor (M-4.1b): footage older than this may already be overwritten, so a
+# request for it is warned (not refused).
+FOOTAGE_RETENTION_DAYS = env.int("FOOTAGE_RETENTION_DAYS", default=30)

@@ -1,0 +1,17 @@
+"""Labels of the actions the footage-request services record, for the audit register (M-4.2)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.labels import action_labels_register
+
+action_labels_register(
+    {
+        "requests.request_file": _("Footage request filed"),
+        "requests.attachment_add": _("Document attached to a footage request"),
+        "requests.request_submit": _("Footage request submitted"),
+        "requests.step_approve": _("Footage request approved (one step)"),
+        "requests.step_reject": _("Footage request rejected"),
+        "requests.handler_id_reveal": _("Handler's ID number shown"),
+        "requests.policy_publish": _("Routing policy published"),
+    }
+)

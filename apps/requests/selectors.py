@@ -1,0 +1,154 @@
+"""Reads of footage requests, scoped to who is asking (M-3.1, M-3.3, PIPL).
+
+A classified request (涉密, M-3.3.1(1)) is seen only by the one who filed it, the approvers on
+its route, its footage custodian and the security chief: for everyone else it does not exist
+(lists, counts, search, CSV, API, detail → 404).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from apps.accounts.models import Role, User
+from apps.cameras.models import Camera
+
+from .models import FootageRequest, RequestAttachment, RequestStep, RoutingPolicy
+
+# Who opens the requests pages at all; what each sees is narrowed below.
+VIEW_ROLES = (
+    Role.APPLICANT,
+    Role.DEPARTMENT_HEAD,
+    Role.SECURITY_STAFF,
+    Role.SECURITY_CHIEF,
+    Role.FOOTAGE_CUSTODIAN,
+    Role.LEADER_IN_CHARGE,
+    Role.PRINCIPAL_LEADER,
+    Role.AUDITOR,
+)
+# Internal and student requests are filed by the applicant; law-enforcement and other external
+# ones by security staff on the requester's behalf (M-3.3.3, M-3.3.4).
+FILE_TYPES_BY_ROLE = {
+    Role.APPLICANT: (
+        FootageRequest.RequesterType.INTERNAL,
+        FootageRequest.RequesterType.STUDENT,
+    ),
+    Role.SECURITY_STAFF: (
+        FootageRequest.RequesterType.LAW_ENFORCEMENT,
+        FootageRequest.RequesterType.EXTERNAL,
+    ),
+}
+FILE_ROLES = tuple(FILE_TYPES_BY_ROLE)
+DECIDE_ROLES = (
+    Role.DEPARTMENT_HEAD,
+    Role.SECURITY_STAFF,
+    Role.SECURITY_CHIEF,
+    Role.LEADER_IN_CHARGE,
+    Role.PRINCIPAL_LEADER,
+)
+# Who may see a handler's full ID number (and is audited doing so): the security office
+# checks the documents (M-3.3.3, M-3.3.4).
+ID_REVEAL_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
+# Non-classified requests once submitted, whoever filed them.
+_SEE_ALL_SUBMITTED = (
+    Role.SECURITY_STAFF,
+    Role.SECURITY_CHIEF,
+    Role.FOOTAGE_CUSTODIAN,
+    Role.AUDITOR,
+)
+
+
+def file_types(*, user: User) -> list[str]:
+    """The requester types ``user`` may file a request for."""
+    types: list[str] = []
+    for role, allowed in FILE_TYPES_BY_ROLE.items():
+        if user.has_role(role):
+            types += [t for t in allowed if t not in types]
+    return types
+
+
+def _step_for_user(user: User) -> Q:
+    """Steps ``user`` may decide: their role, and a department head's own department only."""
+    roles = [role for role in DECIDE_ROLES if user.has_role(role)]
+    if not roles:
+        return Q(pk__in=[])
+    return Q(role__in=roles) & (Q(department=None) | Q(department_id=user.department_id))
+
+
+def _on_route(user: User) -> Exists:
+    return Exists(RequestStep.objects.filter(_step_for_user(user), request=OuterRef("pk")))
+
+
+def request_list(*, user: User) -> QuerySet[FootageRequest]:
+    """The requests ``user`` may see, newest first (M-3.3; classified: see the module)."""
+    qs = FootageRequest.objects.select_related("department", "filed_by")
+    if not user.is_active or not (user.is_superuser or user.has_any_role(*VIEW_ROLES)):
+        return qs.none()
+    submitted = ~Q(state=FootageRequest.State.DRAFT)
+    mine = Q(filed_by=user)
+    open_q = mine | (Q(_on_route(user)) & submitted)
+    if user.is_superuser or user.has_any_role(*_SEE_ALL_SUBMITTED):
+        open_q |= submitted
+    if user.has_role(Role.DEPARTMENT_HEAD) and user.department_id:
+        open_q |= Q(department_id=user.department_id) & submitted
+    secret_q = mine | (Q(_on_route(user)) & submitted) | Q(custodian=user)
+    if user.has_role(Role.SECURITY_CHIEF):
+        secret_q |= submitted
+    visible = (Q(classified=False) & open_q) | (Q(classified=True) & secret_q)
+    return qs.filter(visible).order_by("-created_at", "-pk")
+
+
+def request_get(*, user: User, pk: int) -> FootageRequest:
+    return get_object_or_404(request_list(user=user), pk=pk)  # out of scope = 404
+
+
+def request_queue(*, user: User) -> QuerySet[FootageRequest]:
+    """Waiting for me: requests whose current step ``user`` may decide (a department head:
+    only their own department's, M-3.3.1(1))."""
+    pending = RequestStep.objects.filter(
+        _step_for_user(user), request=OuterRef("pk"), state=RequestStep.State.PENDING
+    )
+    return request_list(user=user).filter(Exists(pending), state=FootageRequest.State.IN_APPROVAL)
+
+
+def request_current_step(*, request: FootageRequest) -> RequestStep | None:
+    return request.steps.filter(state=RequestStep.State.PENDING).first()
+
+
+def request_actions(*, user: User, request: FootageRequest) -> set[str]:
+    """The verbs ``user`` may perform on ``request`` now; the services enforce exactly this."""
+    actions: set[str] = set()
+    if request.state == FootageRequest.State.DRAFT and request.filed_by_id == user.pk:
+        actions |= {"edit", "attach", "submit"}
+    if request.state == FootageRequest.State.IN_APPROVAL:
+        step = request_current_step(request=request)
+        if step is not None and step_decidable(user=user, step=step):
+            actions.add("decide")
+    if user.has_any_role(*ID_REVEAL_ROLES):
+        actions.add("reveal_id")
+    return actions
+
+
+def step_decidable(*, user: User, step: RequestStep) -> bool:
+    if not user.is_active or not user.has_role(step.role):
+        return False
+    return step.department_id is None or step.department_id == user.department_id
+
+
+def attachment_get(*, user: User, request_pk: int, pk: int) -> RequestAttachment:
+    """An attachment of a request the user may see (out of scope = 404)."""
+    request = request_get(user=user, pk=request_pk)
+    return get_object_or_404(request.attachments.all(), pk=pk)
+
+
+def policy_current() -> RoutingPolicy:
+    """The newest routing policy version: it routes every request submitted now."""
+    return RoutingPolicy.objects.order_by("-version").first()
+
+
+def camera_choices() -> QuerySet[Camera]:
+    """Cameras a request may name (M-3.5: chosen from the registry, with their locations).
+    Applicants see no camera pages; this list shows codes, names and places only."""
+    return (
+        Camera.objects.exclude(status=Camera.Status.DECOMMISSIONED)
+        .select_related("location__site")
+        .order_by("code")
+    )
