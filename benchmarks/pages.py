@@ -1274,6 +1274,9 @@ def main(argv: list[str] | None = None) -> int:
         if size not in results and previous.exists():
             results[size] = json.loads(previous.read_text())
     full = "big" if "big" in results and "big" in sizes else sizes[-1]
+    if not results[full]:
+        print(f"no page matches --only {args.only!r}")
+        return 0
     worst = max(results[full], key=lambda r: r["p95"])
     scale = "full" if full == "big" else full
     errors = sum(r["errors"] for r in results[full])
