@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.cameras",
     "apps.patrol",
+    "apps.duty",
     "apps.requests",
 ]
 
@@ -330,6 +331,9 @@ PATROL_CONCURRENCY = env.int("PATROL_CONCURRENCY", default=64)  # probes in flig
 PATROL_CHUNK_SIZE = env.int("PATROL_CHUNK_SIZE", default=250)  # cameras per Celery task
 PATROL_RETRIES = env.int("PATROL_RETRIES", default=1)  # extra tries of a connection failure
 PATROL_RETRY_BACKOFF_SECONDS = env.float("PATROL_RETRY_BACKOFF_SECONDS", default=2.0)
+
+# --- Duty roster (M-1.2)
+DUTY_MIN_OPERATORS = env.int("DUTY_MIN_OPERATORS", default=2)  # on duty every hour, at least
 
 # --- Footage-access requests (M-3)
 # Attachments (evidence notices, IDs) live here: outside MEDIA_ROOT and every web root, served

@@ -1,0 +1,14 @@
+"""Labels of the actions the duty services record, for the audit register (M-4.2)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.labels import action_labels_register
+
+action_labels_register(
+    {
+        "duty.template_create": _("Shift template created"),
+        "duty.roster_assign": _("Duty operator put on the roster"),
+        "duty.roster_unassign": _("Duty operator taken off the roster"),
+        "duty.roster_copy": _("Roster copied forward"),
+    }
+)

@@ -1,0 +1,108 @@
+"""The duty roster of the monitoring center (M-1.2: staffed 24 hours a day).
+
+A shift template says when a shift starts and how long it lasts; a roster assignment puts one
+duty operator on one template's shift of one local day, with the concrete start and end it
+works out to in the site's time zone (a night shift ends the next day).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ShiftTemplate(models.Model):
+    class Preset(models.TextChoices):
+        """The patterns every office starts from: three 8-hour or two 12-hour shifts."""
+
+        EIGHT_NIGHT = "8h_night", _("Night shift 00:00–08:00 (8 hours)")
+        EIGHT_DAY = "8h_day", _("Day shift 08:00–16:00 (8 hours)")
+        EIGHT_EVENING = "8h_evening", _("Evening shift 16:00–24:00 (8 hours)")
+        TWELVE_DAY = "12h_day", _("Day shift 08:00–20:00 (12 hours)")
+        TWELVE_NIGHT = "12h_night", _("Night shift 20:00–08:00 (12 hours)")
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    # A preset is shown by its translated label; the office's own templates by their name.
+    preset = models.CharField(
+        _("preset"), max_length=20, choices=Preset.choices, blank=True, default=""
+    )
+    start_time = models.TimeField(_("start time"))
+    length_hours = models.PositiveSmallIntegerField(_("length (hours)"))
+    active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["start_time", "length_hours", "id"]
+        verbose_name = _("shift template")
+        verbose_name_plural = _("shift templates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(length_hours__gte=1, length_hours__lte=24),
+                name="duty_template_length_1_to_24h",
+            ),
+            models.UniqueConstraint(
+                fields=["preset"], condition=~Q(preset=""), name="duty_template_preset_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_preset_display()) if self.preset else self.name
+
+
+class RosterAssignment(models.Model):
+    """One duty operator on one shift (M-1.2). Never deleted: unassigning marks it cancelled,
+    so the roster as it was planned stays on record (M-1.3)."""
+
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("duty operator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    template = models.ForeignKey(
+        ShiftTemplate, verbose_name=_("shift"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The local day the shift starts on; starts_at/ends_at are what it works out to.
+    date = models.DateField(_("date"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("unassigned at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("unassigned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("roster assignment")
+        verbose_name_plural = _("roster assignments")
+        # The month calendar and the API read a time window; the overlap check one operator's.
+        indexes = [
+            models.Index(fields=["starts_at"], name="duty_assign_starts"),
+            models.Index(fields=["operator", "starts_at"], name="duty_assign_operator_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="duty_ends_after"),
+            models.UniqueConstraint(
+                fields=["operator", "template", "date"],
+                condition=Q(cancelled_at=None),
+                name="duty_assign_once",
+            ),
+        ]
+        # PostgreSQL also refuses two overlapping live shifts of one operator in the database
+        # (an exclusion constraint, migration 0002), whatever the code path (M-1.2).
+
+    def __str__(self) -> str:
+        return f"{self.operator} · {self.template} · {self.date:%Y-%m-%d}"

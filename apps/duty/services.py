@@ -1,0 +1,269 @@
+"""Writes of the duty roster (M-1.2): templates, assignments, copying a week or a month.
+
+Each write is one transaction with its audit event. One person is never in two overlapping
+shifts: the service locks the operator's row and looks (a clear message), and on PostgreSQL an
+exclusion constraint refuses what a path around the service would write.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from apps.accounts.models import Role, User
+from apps.audit.services import event_append
+from apps.core.exceptions import RuleViolation
+
+from . import selectors
+from .models import RosterAssignment, ShiftTemplate
+
+
+def shift_times(*, template: ShiftTemplate, day: date) -> tuple[datetime, datetime]:
+    """The shift's start and end on a local day: its start time in the site's zone, then its
+    length in real hours (a night shift ends the next day)."""
+    starts_at = datetime.combine(day, template.start_time, tzinfo=selectors.site_zone())
+    ends_at = (starts_at.astimezone(UTC) + timedelta(hours=template.length_hours)).astimezone(
+        selectors.site_zone()
+    )
+    return starts_at, ends_at
+
+
+def _local(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def _require_planner(by: User) -> None:
+    if "assign" not in selectors.roster_actions(user=by):
+        raise RuleViolation(_("Only the security office plans the duty roster."), clause="M-1.2")
+
+
+@transaction.atomic
+def shift_template_create(
+    *, name: str, start_time: time, length_hours: int, by: User
+) -> ShiftTemplate:
+    """The office's own shift pattern beside the presets (M-1.2)."""
+    if "template_create" not in selectors.roster_actions(user=by):
+        raise RuleViolation(_("Only the security office plans the duty roster."), clause="M-1.2")
+    name = name.strip()
+    if not name:
+        raise RuleViolation(_("Give the shift a name."))
+    if not 1 <= length_hours <= 24:
+        raise RuleViolation(_("A shift lasts from 1 to 24 hours."))
+    if ShiftTemplate.objects.filter(name__iexact=name).exists():
+        raise RuleViolation(_("A shift template named “%(name)s” exists already.") % {"name": name})
+    template = ShiftTemplate.objects.create(
+        name=name, start_time=start_time, length_hours=length_hours
+    )
+    event_append(
+        actor=by,
+        action="duty.template_create",
+        target=template,
+        clause="M-1.2",
+        data={"name": name, "start_time": start_time.strftime("%H:%M"), "hours": length_hours},
+    )
+    return template
+
+
+OVERLAP_MESSAGE = gettext_noop(
+    "%(operator)s is already on duty %(start)s – %(end)s (%(shift)s): one person cannot "
+    "be in two overlapping shifts."
+)
+
+
+def _overlap_message(operator: User, other: RosterAssignment) -> str:
+    return _(OVERLAP_MESSAGE) % {
+        "operator": operator,
+        "start": _local(other.starts_at),
+        "end": _local(other.ends_at),
+        "shift": other.template,
+    }
+
+
+def _first_overlap(
+    operator: User, starts_at: datetime, ends_at: datetime
+) -> RosterAssignment | None:
+    return (
+        RosterAssignment.objects.filter(
+            operator=operator, cancelled_at=None, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .select_related("template")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def _check_assignable(operator: User, template: ShiftTemplate) -> None:
+    if not (operator.is_active and operator.has_role(Role.DUTY_OPERATOR)):
+        raise RuleViolation(
+            _("%(person)s is not a duty operator.") % {"person": operator}, clause="M-1.2"
+        )
+    if not template.active:
+        raise RuleViolation(_("The shift “%(shift)s” is no longer in use.") % {"shift": template})
+
+
+def _lock_operators(operator_ids) -> None:
+    """Serialises every roster write for these people (ids in order: no deadlock between two
+    copies). SQLite ignores row locks but runs one writer at a time."""
+    list(User.objects.select_for_update().filter(pk__in=operator_ids).order_by("pk").values("pk"))
+
+
+def _create(operator: User, template: ShiftTemplate, day: date, by: User) -> RosterAssignment:
+    starts_at, ends_at = shift_times(template=template, day=day)
+    other = _first_overlap(operator, starts_at, ends_at)
+    if other is not None:
+        raise RuleViolation(_overlap_message(operator, other), clause="M-1.2")
+    try:
+        with transaction.atomic():  # the database's own refusal stays a clear message
+            return RosterAssignment.objects.create(
+                operator=operator,
+                template=template,
+                date=day,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                assigned_by=by,
+            )
+    except IntegrityError:
+        raise RuleViolation(
+            _(
+                "%(operator)s is already on duty then: one person cannot be in two "
+                "overlapping shifts."
+            )
+            % {"operator": operator},
+            clause="M-1.2",
+        ) from None
+
+
+@transaction.atomic
+def roster_assign(
+    *, operator: User, template: ShiftTemplate, day: date, by: User
+) -> RosterAssignment:
+    """Put a duty operator on a shift of a local day (M-1.2); refused when it overlaps one of
+    their shifts."""
+    _require_planner(by)
+    _check_assignable(operator, template)
+    _lock_operators([operator.pk])
+    assignment = _create(operator, template, day, by)
+    event_append(
+        actor=by,
+        action="duty.roster_assign",
+        target=assignment,
+        clause="M-1.2",
+        data={
+            "operator": operator.get_username(),
+            "shift": str(template.pk),
+            "date": day.isoformat(),
+            "starts_at": assignment.starts_at.isoformat(),
+            "ends_at": assignment.ends_at.isoformat(),
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def roster_unassign(*, assignment: RosterAssignment, by: User) -> RosterAssignment:
+    """Take an operator off a shift (M-1.2). The assignment stays on record, marked."""
+    _require_planner(by)
+    now = timezone.now()
+    won = RosterAssignment.objects.filter(pk=assignment.pk, cancelled_at=None).update(
+        cancelled_at=now, cancelled_by=by
+    )
+    if not won:
+        raise RuleViolation(_("This shift was already taken off the roster; reload the page."))
+    assignment.refresh_from_db()
+    event_append(
+        actor=by,
+        action="duty.roster_unassign",
+        target=assignment,
+        clause="M-1.2",
+        data={
+            "operator": assignment.operator.get_username(),
+            "date": assignment.date.isoformat(),
+            "starts_at": assignment.starts_at.isoformat(),
+        },
+    )
+    return assignment
+
+
+class CopySpan:
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass
+class CopyReport:
+    """What a copy forward did: the shifts it made and each one it skipped, with why."""
+
+    created: list[RosterAssignment] = field(default_factory=list)
+    skipped: list[tuple[RosterAssignment, str]] = field(default_factory=list)
+
+
+def copy_source_days(*, span: str, start: date) -> tuple[date, date]:
+    """The days copied: the week from ``start`` (7 days), or ``start``'s calendar month."""
+    if span == CopySpan.WEEK:
+        return start, start + timedelta(days=6)
+    if span == CopySpan.MONTH:
+        first = start.replace(day=1)
+        return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    raise RuleViolation(_("Copy a week or a month."))
+
+
+def _target_day(day: date, span: str) -> date | None:
+    """Where a day's shifts go: a week later, or the same day of the next month (none if the
+    next month is shorter)."""
+    if span == CopySpan.WEEK:
+        return day + timedelta(days=7)
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    if day.day > calendar.monthrange(year, month)[1]:
+        return None
+    return day.replace(year=year, month=month)
+
+
+@transaction.atomic
+def roster_copy_forward(*, span: str, start: date, by: User) -> CopyReport:
+    """Copy a week's or a month's shifts forward (a week later / the next month, M-1.2).
+
+    Copies what it can and reports each shift it skipped: one that would overlap a shift the
+    person already has, a day the next month lacks, someone no longer a duty operator, a
+    template no longer in use."""
+    _require_planner(by)
+    first, last = copy_source_days(span=span, start=start)
+    source = list(
+        RosterAssignment.objects.filter(cancelled_at=None, date__gte=first, date__lte=last)
+        .select_related("operator", "template")
+        .order_by("date", "starts_at", "pk")
+    )
+    _lock_operators({a.operator_id for a in source})
+    report = CopyReport()
+    for assignment in source:
+        day = _target_day(assignment.date, span)
+        if day is None:
+            report.skipped.append(
+                (assignment, _("the next month has no %(day)d.") % {"day": assignment.date.day})
+            )
+            continue
+        try:
+            _check_assignable(assignment.operator, assignment.template)
+            report.created.append(_create(assignment.operator, assignment.template, day, by))
+        except RuleViolation as exc:
+            report.skipped.append((assignment, exc.message))
+    event_append(
+        actor=by,
+        action="duty.roster_copy",
+        target_type="duty.roster",
+        target_id=f"{first.isoformat()}..{last.isoformat()}",
+        target_label=f"{first:%Y-%m-%d} – {last:%Y-%m-%d}",
+        clause="M-1.2",
+        data={
+            "span": span,
+            "from": first.isoformat(),
+            "to": last.isoformat(),
+            "created": [a.pk for a in report.created],
+            "skipped": [{"assignment": a.pk, "reason": reason} for a, reason in report.skipped],
+        },
+    )
+    return report

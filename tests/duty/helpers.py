@@ -1,0 +1,21 @@
+"""Shared pieces of the duty tests: the presets by code, operators."""
+
+from apps.duty.models import ShiftTemplate
+from tests.factories import UserFactory
+
+
+def preset(code: str) -> ShiftTemplate:
+    return ShiftTemplate.objects.get(preset=code)
+
+
+def operator(username: str, **kwargs):
+    return UserFactory(roles=["duty_operator"], username=username, **kwargs)
+
+
+def in_zh_catalogue(msgid: str) -> bool:
+    """The lead merges /tmp/zh/duty.json into the zh-hans catalogue; the Chinese tests run
+    once the message is there (and then fail on a wrong translation)."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return translation.gettext(msgid) != msgid
