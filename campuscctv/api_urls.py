@@ -6,6 +6,7 @@ from apps.accounts.api.views import DepartmentViewSet, UserViewSet, me_view
 from apps.audit.api.views import AuditEventViewSet
 from apps.cameras.api.views import CameraViewSet
 from apps.core.api.views import api_not_found_view
+from apps.duty.api.views import AssignmentViewSet, ShiftTemplateViewSet
 from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
 
 router = DefaultRouter()
@@ -15,6 +16,8 @@ router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("cameras", CameraViewSet, basename="camera")
 router.register("patrol/runs", PatrolRunViewSet, basename="patrol-run")
 router.register("patrol/checks", PatrolCheckViewSet, basename="patrol-check")
+router.register("duty/assignments", AssignmentViewSet, basename="duty-assignment")
+router.register("duty/templates", ShiftTemplateViewSet, basename="duty-template")
 
 urlpatterns = [
     path("me/", me_view, name="api-me"),

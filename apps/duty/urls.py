@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("roster/", views.roster_view, name="duty_roster"),
+    path("roster/assign/", views.roster_assign_view, name="duty_roster_assign"),
+    path("roster/copy/", views.roster_copy_view, name="duty_roster_copy"),
+    path(
+        "roster/assignments/<int:pk>/unassign/",
+        views.roster_unassign_view,
+        name="duty_roster_unassign",
+    ),
+    path("templates/", views.shift_templates_view, name="duty_templates"),
+]

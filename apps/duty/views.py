@@ -1,0 +1,154 @@
+"""The duty roster's pages (M-1.2): the month calendar, its planning forms, shift templates."""
+
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from apps.core.exceptions import RuleViolation
+
+from . import selectors, services
+from .forms import AssignForm, CopyForm, ShiftTemplateForm
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(value: str | None) -> date:
+    """``?month=2026-12``; none given: this month (local)."""
+    if not value:
+        return timezone.localdate().replace(day=1)
+    match = MONTH.match(value)
+    if not match or not (1 <= int(match[2]) <= 12) or int(match[1]) < 1:
+        raise BadRequest(_("Give the month as YYYY-MM, for example 2026-12."))
+    return date(int(match[1]), int(match[2]), 1)
+
+
+def _roster_url(day: date) -> str:
+    return f"{reverse('duty_roster')}?month={day:%Y-%m}"
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    if action not in selectors.roster_actions(user=request.user):
+        raise PermissionDenied  # M-1.2: only the security office plans the roster
+
+
+def _roster_page(request: HttpRequest, month: date, **forms) -> HttpResponse:
+    actions = selectors.roster_actions(user=request.user)
+    context = {
+        "roster": selectors.roster_month(user=request.user, month=month),
+        "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
+        "actions": actions,
+        "assign_form": forms.get("assign_form") or AssignForm(initial={"day": month}),
+        "copy_form": forms.get("copy_form") or CopyForm(initial={"start": month}),
+    }
+    return render(request, "duty/roster.html", context)
+
+
+@login_required
+def roster_view(request: HttpRequest) -> HttpResponse:
+    if not selectors.roster_may_view(user=request.user):
+        raise PermissionDenied
+    return _roster_page(request, _month(request.GET.get("month")))
+
+
+@login_required
+@require_POST
+def roster_assign_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "assign")
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            assignment = services.roster_assign(
+                operator=form.cleaned_data["operator"],
+                template=form.cleaned_data["template"],
+                day=form.cleaned_data["day"],
+                by=request.user,
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("%(assignment)s is on the roster.") % {"assignment": assignment}
+            )
+            return redirect(_roster_url(assignment.date))
+    day = form.cleaned_data.get("day")
+    return _roster_page(request, (day or timezone.localdate()).replace(day=1), assign_form=form)
+
+
+@login_required
+@require_POST
+def roster_unassign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "unassign")
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    try:
+        services.roster_unassign(assignment=assignment, by=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(assignment)s is off the roster.") % {"assignment": assignment}
+        )
+    return redirect(_roster_url(assignment.date))
+
+
+@login_required
+@require_POST
+def roster_copy_view(request: HttpRequest) -> HttpResponse:
+    _require(request, "copy")
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        start = form.cleaned_data.get("start") or timezone.localdate()
+        return _roster_page(request, start.replace(day=1), copy_form=form)
+    try:
+        report = services.roster_copy_forward(by=request.user, **form.cleaned_data)
+    except RuleViolation as exc:
+        form.add_error(None, exc.message)
+        return _roster_page(request, form.cleaned_data["start"].replace(day=1), copy_form=form)
+    created = len(report.created)
+    messages.success(
+        request,
+        ngettext("%(count)d shift copied.", "%(count)d shifts copied.", created)
+        % {"count": created},
+    )
+    for assignment, reason in report.skipped:
+        messages.warning(
+            request,
+            _("Not copied: %(assignment)s — %(reason)s")
+            % {"assignment": assignment, "reason": reason},
+        )
+    target = report.created[0].date if report.created else form.cleaned_data["start"]
+    return redirect(_roster_url(target))
+
+
+@login_required
+def shift_templates_view(request: HttpRequest) -> HttpResponse:
+    """The shift templates: the presets and the office's own; the office adds its own."""
+    if not selectors.roster_may_view(user=request.user):
+        raise PermissionDenied
+    form = ShiftTemplateForm(request.POST or None)
+    if request.method == "POST":
+        _require(request, "template_create")
+        if form.is_valid():
+            try:
+                template = services.shift_template_create(by=request.user, **form.cleaned_data)
+            except RuleViolation as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Shift “%(shift)s” added.") % {"shift": template})
+                return redirect("duty_templates")
+    context = {
+        "templates": selectors.template_list(user=request.user),
+        "form": form,
+        "actions": selectors.roster_actions(user=request.user),
+    }
+    return render(request, "duty/templates.html", context)
