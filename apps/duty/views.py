@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,13 +23,13 @@ from .forms import AssignForm, CopyForm, ShiftTemplateForm
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _month(value: str | None) -> date:
-    """``?month=2026-12``; none given: this month (local)."""
+def _month(value: str | None) -> date | None:
+    """``?month=2026-12``; none given: this month (local); not a month: None."""
     if not value:
         return timezone.localdate().replace(day=1)
     match = MONTH.match(value)
     if not match or not (1 <= int(match[2]) <= 12) or int(match[1]) < 1:
-        raise BadRequest(_("Give the month as YYYY-MM, for example 2026-12."))
+        return None
     return date(int(match[1]), int(match[2]), 1)
 
 
@@ -42,7 +42,9 @@ def _require(request: HttpRequest, action: str) -> None:
         raise PermissionDenied  # M-1.2: only the security office plans the roster
 
 
-def _roster_page(request: HttpRequest, month: date, **forms) -> HttpResponse:
+def _roster_page(
+    request: HttpRequest, month: date, status: int = 200, month_typed: str = "", **forms
+) -> HttpResponse:
     actions = selectors.roster_actions(user=request.user)
     context = {
         "roster": selectors.roster_month(user=request.user, month=month),
@@ -50,15 +52,21 @@ def _roster_page(request: HttpRequest, month: date, **forms) -> HttpResponse:
         "actions": actions,
         "assign_form": forms.get("assign_form") or AssignForm(initial={"day": month}),
         "copy_form": forms.get("copy_form") or CopyForm(initial={"start": month}),
+        "month_typed": month_typed,
     }
-    return render(request, "duty/roster.html", context)
+    return render(request, "duty/roster.html", context, status=status)
 
 
 @login_required
 def roster_view(request: HttpRequest) -> HttpResponse:
     if not selectors.roster_may_view(user=request.user):
         raise PermissionDenied
-    return _roster_page(request, _month(request.GET.get("month")))
+    typed = request.GET.get("month", "")
+    month = _month(typed)
+    if month is None:  # this month instead, the message and what was typed on the page
+        messages.error(request, _("Give the month as YYYY-MM, for example 2026-12."))
+        return _roster_page(request, _month(""), status=400, month_typed=typed[:20])
+    return _roster_page(request, month)
 
 
 @login_required

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from apps.duty.services import roster_assign
-from tests.duty.helpers import operator, preset
+from tests.duty.helpers import in_zh_catalogue, operator, preset
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,10 @@ def test_an_operator_reads_the_roster_without_the_forms(client, duty_operator, d
 def test_a_bad_month_is_a_clear_400(client, duty_operator, month):
     client.force_login(duty_operator)
     response = client.get("/duty/roster/", {"month": month})
+    html = response.content.decode()
     assert response.status_code == 400
+    assert "Give the month as YYYY-MM, for example 2026-12." in html
+    assert f'value="{month}"' in html  # what was typed stays in the month box
 
 
 def test_no_month_is_this_month(client, duty_operator):
@@ -94,3 +97,14 @@ def test_no_month_is_this_month(client, duty_operator):
     assert (
         response.status_code == 200 and 'data-testid="roster-calendar"' in response.content.decode()
     )
+
+
+@pytest.mark.skipif(not in_zh_catalogue("Duty roster"), reason="zh-hans not merged yet")
+def test_the_calendar_and_its_refusal_in_chinese(client, duty_operator, december):
+    client.force_login(duty_operator)
+    zh = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    html = client.get("/duty/roster/", {"month": "2026-12"}, **zh).content.decode()
+    assert "值守排班表" in html and "2026年12月" in html
+    assert "本月有" in html and "小时人手不足" in html and "排班由保卫处安排，您只能查看。" in html
+    bad = client.get("/duty/roster/", {"month": "2026-13"}, **zh).content.decode()
+    assert "月份格式应为 YYYY-MM，例如 2026-12。" in bad
