@@ -234,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("state") get a name of their own, not a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "FootageRequestStateEnum": "apps.requests.models.FootageRequest.State",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.api.schema.declare_error_responses",  # 400/401/403/404 where they occur

@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("cameras/", include("apps.cameras.urls")),
     path("patrol/", include("apps.patrol.urls")),
+    path("requests/", include("apps.requests.urls")),
     path("duty/", include("apps.duty.urls")),
     path("notifications/", include("apps.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

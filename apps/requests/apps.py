@@ -9,3 +9,12 @@ class FootageRequestsConfig(AppConfig):
     name = "apps.requests"
     label = "footage_requests"
     verbose_name = _("Footage requests")
+
+    def ready(self) -> None:
+        from apps.core.navigation import NavItem, nav_register
+
+        from .selectors import VIEW_ROLES
+
+        nav_register(
+            NavItem("footage_requests", _("Footage requests"), "bi-film", VIEW_ROLES, order=30)
+        )

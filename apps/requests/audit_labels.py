@@ -12,6 +12,7 @@ action_labels_register(
         "requests.step_approve": _("Footage request approved (one step)"),
         "requests.step_reject": _("Footage request rejected"),
         "requests.handler_id_reveal": _("Handler's ID number shown"),
+        "requests.attachment_open": _("Footage request document opened"),
         "requests.policy_publish": _("Routing policy published"),
     }
 )

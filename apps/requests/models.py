@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Department
+from apps.accounts.models import Department, Role
 from apps.cameras.models import Camera, RandomImagePath
 from apps.core.crypto import EncryptedTextField
 
@@ -241,6 +241,10 @@ class RequestStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} #{self.order} {self.role}"
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role
 
 
 class RequestAttachment(models.Model):

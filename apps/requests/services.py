@@ -322,3 +322,15 @@ def routing_policy_publish(*, by: User, rules: dict, note: str = "") -> RoutingP
         data={"version": policy.version, "note": note[:200]},
     )
     return policy
+
+
+@transaction.atomic
+def request_attachment_open(*, attachment: RequestAttachment, by: User) -> None:
+    """An attachment (an ID scan, a notice) was opened: who and when are in the chain (PIPL)."""
+    event_append(
+        actor=by,
+        action="requests.attachment_open",
+        target=attachment.request,
+        clause="M-3.3",
+        data={"attachment": attachment.pk, "kind": attachment.kind},
+    )

@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.core.exceptions import RuleViolation
+
+from . import inputs
+from .models import FootageRequest, RequestAttachment
+from .selectors import camera_choices, file_types
+
+
+class CameraChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, camera) -> str:
+        return f"{camera.code} {camera.name} — {camera.location.site} {camera.location}"
+
+
+class FootageRequestForm(forms.Form):
+    """The paper form's fields in its order (M-3.5); number and date come on submission."""
+
+    requester_type = forms.ChoiceField(label=_("requester type"))
+    applying_unit = forms.CharField(
+        label=_("applying unit"),
+        max_length=120,
+        required=False,
+        help_text=_("An internal request: your department, if left empty."),
+    )
+    handler_name = forms.CharField(label=_("handler name"), max_length=60)
+    handler_id_type = forms.ChoiceField(
+        label=_("ID document type"), choices=FootageRequest.IdType.choices
+    )
+    handler_id_number = forms.CharField(
+        label=_("ID document number"),
+        max_length=40,
+        help_text=_("Stored encrypted and shown masked (1101**********1234)."),
+    )
+    mode = forms.ChoiceField(
+        label=_("mode"), choices=FootageRequest.Mode.choices, widget=forms.RadioSelect
+    )
+    cameras = CameraChoiceField(
+        label=_("cameras"),
+        queryset=camera_choices(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    place_detail = forms.CharField(label=_("detailed place"), max_length=200, required=False)
+    span_from = forms.DateTimeField(
+        label=_("footage from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    span_to = forms.DateTimeField(
+        label=_("footage to"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    classified = forms.BooleanField(
+        label=_("classified (涉密)"),
+        required=False,
+        help_text=_("The reason then reads only 涉密案(事)件 (M-3.3.1(1)); do not write it."),
+    )
+    special = forms.BooleanField(
+        label=_("special case"),
+        required=False,
+        help_text=_("The leader-in-charge also approves (M-3.3.1(4))."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = set(file_types(user=user))
+        self.fields["requester_type"].choices = [
+            choice for choice in FootageRequest.RequesterType.choices if choice[0] in allowed
+        ]
+
+    def clean_handler_id_number(self) -> str:
+        number = self.cleaned_data["handler_id_number"]
+        id_type = self.data.get("handler_id_type")
+        if id_type not in FootageRequest.IdType.values:
+            return number  # the type field says what is wrong
+        try:
+            return inputs.id_number_clean(id_type, number)
+        except RuleViolation as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("classified") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason for the request."))
+        start, end = data.get("span_from"), data.get("span_to")
+        if start and end:
+            try:
+                inputs.span_check(inputs.to_minute(start), inputs.to_minute(end))
+            except RuleViolation as exc:
+                self.add_error("span_to", exc.message)
+        return data
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=RequestAttachment.Kind.choices)
+    file = forms.FileField(
+        label=_("file"), help_text=_("PDF, JPEG or PNG, judged by the file's content.")
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

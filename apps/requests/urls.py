@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.FootageRequestRegisterView.as_view(), name="footage_requests"),
+    path("queue/", views.FootageRequestQueueView.as_view(), name="footage_request_queue"),
+    path("new/", views.request_file_view, name="footage_request_new"),
+    path("<int:pk>/", views.request_detail_view, name="footage_request_detail"),
+    path("<int:pk>/attach/", views.request_attach_view, name="footage_request_attach"),
+    path("<int:pk>/submit/", views.request_submit_view, name="footage_request_submit"),
+    path("<int:pk>/decide/", views.request_decide_view, name="footage_request_decide"),
+    path("<int:pk>/handler-id/", views.request_handler_id_view, name="footage_request_handler_id"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.request_attachment_view,
+        name="footage_request_attachment",
+    ),
+]

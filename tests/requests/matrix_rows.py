@@ -1,0 +1,152 @@
+"""The footage requests' rows of the role × URL table (M-1.2, M-3.1, M-3.3).
+
+The world files its requests through the services as the users the table logs in
+(``matrix-applicant``, made here first with an internal department; the table's login finds
+them by name). Each write acts on its own request, so one row's success never changes
+another's.
+"""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from apps.accounts.models import Department, Role
+from tests.core.matrix import Row, _get
+from tests.factories import DepartmentFactory, UserFactory
+from tests.requests.helpers import PDF, VALID_ID, filed
+
+VIEW = frozenset(
+    {
+        Role.APPLICANT,
+        Role.DEPARTMENT_HEAD,
+        Role.SECURITY_STAFF,
+        Role.SECURITY_CHIEF,
+        Role.FOOTAGE_CUSTODIAN,
+        Role.LEADER_IN_CHARGE,
+        Role.PRINCIPAL_LEADER,
+        Role.AUDITOR,
+    }
+)
+FILERS = frozenset({Role.APPLICANT, Role.SECURITY_STAFF})
+DECIDERS = frozenset(
+    {
+        Role.DEPARTMENT_HEAD,
+        Role.SECURITY_STAFF,
+        Role.SECURITY_CHIEF,
+        Role.LEADER_IN_CHARGE,
+        Role.PRINCIPAL_LEADER,
+    }
+)
+REVEALERS = frozenset({Role.SECURITY_STAFF, Role.SECURITY_CHIEF})
+# Who sees a submitted student request (no department, the security chief's route): the
+# filer, the security office, custodians and auditors. For the others it is out of scope.
+STUDENT_SEERS = frozenset(
+    {Role.APPLICANT, Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.FOOTAGE_CUSTODIAN, Role.AUDITOR}
+)
+STUDENT_HIDDEN = frozenset({Role.DEPARTMENT_HEAD, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
+
+
+def _form(requester_type: str):
+    def data(world: dict) -> dict:
+        end = timezone.localtime() - timedelta(days=1)
+        return {
+            "requester_type": requester_type,
+            "applying_unit": "Matrix unit",
+            "handler_name": "Matrix handler",
+            "handler_id_type": "resident_id",
+            "handler_id_number": VALID_ID,
+            "mode": "view",
+            "cameras": [world["camera"]],
+            "place_detail": "Matrix hall",
+            "span_from": (end - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "span_to": end.strftime("%Y-%m-%dT%H:%M"),
+            "reason": "Matrix reason",
+        }
+
+    return data
+
+
+def _attachment(world: dict) -> dict:
+    return {"kind": "other", "file": SimpleUploadedFile("notice.pdf", PDF, "application/pdf")}
+
+
+ROWS = [
+    _get("/requests/", VIEW),
+    _get("/requests/?state=in_approval&requester_type=student&format=csv", VIEW),
+    _get("/requests/queue/", DECIDERS),
+    _get("/requests/new/", FILERS),
+    Row(
+        "POST",
+        "/requests/new/",
+        frozenset({Role.APPLICANT}),
+        _form("internal"),
+        ("requests.request_file", "M-3.5"),
+        label="POST /requests/new/ (internal)",
+    ),
+    Row(
+        "POST",
+        "/requests/new/",
+        frozenset({Role.SECURITY_STAFF}),
+        _form("law_enforcement"),
+        ("requests.request_file", "M-3.5"),
+        label="POST /requests/new/ (law enforcement)",
+    ),
+    _get("/requests/{req_student}/", STUDENT_SEERS, not_found=STUDENT_HIDDEN),
+    _get(
+        "/requests/{req_student}/attachments/{req_student_attachment}/",
+        STUDENT_SEERS,
+        not_found=STUDENT_HIDDEN,
+    ),
+    Row(
+        "POST",
+        "/requests/{req_draft_attach}/attach/",
+        frozenset({Role.APPLICANT}),
+        _attachment,
+        ("requests.attachment_add", "M-3.3"),
+        not_found=frozenset({Role.SECURITY_STAFF}),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_draft_submit}/submit/",
+        frozenset({Role.APPLICANT}),
+        {},
+        ("requests.request_submit", "M-3.3"),
+        not_found=frozenset({Role.SECURITY_STAFF}),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_decide}/decide/",
+        frozenset({Role.SECURITY_CHIEF}),
+        {"decision": "approve", "comment": "approved by the matrix"},
+        ("requests.step_approve", "M-3.3"),
+        not_found=STUDENT_HIDDEN,
+    ),
+    Row(
+        "POST",
+        "/requests/{req_student}/handler-id/",
+        REVEALERS,
+        {},
+        ("requests.handler_id_reveal", "M-3.3"),
+    ),
+    _get("/api/requests/", VIEW),
+    _get("/api/requests/{req_student}/", STUDENT_SEERS, not_found=STUDENT_HIDDEN),
+]
+
+
+def world(world: dict) -> dict:
+    department = DepartmentFactory(name="Matrix school", kind=Department.Kind.INTERNAL)
+    applicant = UserFactory(
+        username=f"matrix-{Role.APPLICANT}", roles=[Role.APPLICANT], department=department
+    )
+    from apps.cameras.models import Camera
+
+    cameras = [Camera.objects.get(pk=world["camera"])]
+    student = filed(applicant, "student", cameras=cameras, submit=True)
+    return {
+        "req_student": student.pk,
+        "req_student_attachment": student.attachments.get().pk,
+        "req_draft_attach": filed(applicant, cameras=cameras).pk,
+        "req_draft_submit": filed(applicant, cameras=cameras).pk,
+        "req_decide": filed(applicant, "student", cameras=cameras, submit=True).pk,
+    }
