@@ -116,3 +116,15 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    password = forms.CharField(
+        label=_("your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("A college leader's approval is signed afresh with the password."),
+    )
+
+    def __init__(self, *args, needs_password: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_password:
+            del self.fields["password"]

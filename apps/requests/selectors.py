@@ -44,6 +44,8 @@ DECIDE_ROLES = (
     Role.LEADER_IN_CHARGE,
     Role.PRINCIPAL_LEADER,
 )
+# College leaders confirm each decision with their password (a fresh signature, issue 17).
+LEADER_ROLES = (Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER)
 # Who may see a handler's full ID number (and is audited doing so): the security office
 # checks the documents (M-3.3.3, M-3.3.4).
 ID_REVEAL_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
@@ -125,6 +127,11 @@ def request_actions(*, user: User, request: FootageRequest) -> set[str]:
     if user.has_any_role(*ID_REVEAL_ROLES):
         actions.add("reveal_id")
     return actions
+
+
+def decision_needs_password(*, request: FootageRequest) -> bool:
+    step = request_current_step(request=request)
+    return step is not None and step.role in LEADER_ROLES
 
 
 def step_decidable(*, user: User, step: RequestStep) -> bool:

@@ -25,6 +25,7 @@ from .models import (
 from .routing import route_for, rules_problems
 from .selectors import (
     ID_REVEAL_ROLES,
+    LEADER_ROLES,
     camera_choices,
     file_types,
     policy_current,
@@ -225,11 +226,12 @@ def request_submit(*, request: FootageRequest, by: User) -> FootageRequest:
 
 @transaction.atomic
 def request_decide(
-    *, request: FootageRequest, by: User, approve: bool, comment: str = ""
+    *, request: FootageRequest, by: User, approve: bool, comment: str = "", password: str = ""
 ) -> FootageRequest:
     """The current approver approves or rejects, with a comment (M-3.3); the decision is the
-    approver's identity and time. Two approvers deciding the same step at once leave one
-    decision: the step changes only while it is still pending (conditional UPDATE)."""
+    approver's identity and time. A college leader signs afresh: their password again, even
+    in a signed-in session (LEADER_ROLES). Two approvers deciding the same step at once leave
+    one decision: the step changes only while it is still pending (conditional UPDATE)."""
     comment = (comment or "").strip()
     if "\x00" in comment or len(comment) > 2000:
         raise RuleViolation(_("The comment is at most 2,000 characters, without NUL."))
@@ -240,6 +242,11 @@ def request_decide(
         raise RuleViolation(_("This request is not waiting for your decision."), clause="M-3.3")
     if request.filed_by_id == by.pk:
         raise RuleViolation(_("Nobody approves a request they filed."), clause="M-3.3")
+    if step.role in LEADER_ROLES and not (password and by.check_password(password)):
+        raise RuleViolation(
+            _("Confirm your decision with your password: a leader's approval is signed afresh."),
+            clause="M-3.3",
+        )
     now = timezone.now()
     won = RequestStep.objects.filter(pk=step.pk, state=RequestStep.State.PENDING).update(
         state=RequestStep.State.APPROVED if approve else RequestStep.State.REJECTED,

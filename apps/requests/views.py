@@ -101,7 +101,9 @@ def _detail_context(request: HttpRequest, footage_request: FootageRequest) -> di
         else [],
         "warnings": inputs.span_warnings(footage_request.span_from),
         "attach_form": AttachmentForm(),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(
+            needs_password=selectors.decision_needs_password(request=footage_request)
+        ),
     }
 
 
@@ -162,7 +164,9 @@ def request_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def request_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     footage_request = selectors.request_get(user=request.user, pk=pk)
     _act(request, footage_request, "decide")
-    form = DecisionForm(request.POST)
+    form = DecisionForm(
+        request.POST, needs_password=selectors.decision_needs_password(request=footage_request)
+    )
     if not form.is_valid():
         messages.error(request, _("Choose approve or reject."))
         return redirect(footage_request)
@@ -172,6 +176,7 @@ def request_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
             approve=form.cleaned_data["decision"] == "approve",
             comment=form.cleaned_data["comment"],
+            password=form.cleaned_data.get("password", ""),
         )
     except RuleViolation as exc:
         messages.error(request, exc.message)

@@ -11,7 +11,7 @@ from apps.core.exceptions import RuleViolation
 from apps.requests.models import FootageRequest, RequestStep
 from apps.requests.selectors import request_queue
 from apps.requests.services import request_decide
-from tests.factories import UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory
 from tests.requests.helpers import applicant_in, filed, internal_department
 
 pytestmark = pytest.mark.django_db
@@ -34,10 +34,15 @@ def test_an_internal_copy_goes_through_every_approver_in_order(
     # Not yet their turn: the security chief cannot jump the department head.
     with pytest.raises(RuleViolation, match="not waiting for your decision"):
         request_decide(request=request, by=security_chief, approve=True)
-    for approver in (department_head, security_chief, leader_in_charge):
+    for approver in (department_head, security_chief):
         request = request_decide(request=request, by=approver, approve=True, comment="ok")
-        assert request.state == FootageRequest.State.IN_APPROVAL
-    request = request_decide(request=request, by=principal_leader, approve=True)
+    request = request_decide(
+        request=request, by=leader_in_charge, approve=True, password=TEST_PASSWORD
+    )
+    assert request.state == FootageRequest.State.IN_APPROVAL
+    request = request_decide(
+        request=request, by=principal_leader, approve=True, password=TEST_PASSWORD
+    )
     assert request.state == FootageRequest.State.APPROVED and request.decided_at
     decided = list(request.steps.values_list("decided_by__username", "state"))
     assert decided == [
@@ -98,7 +103,9 @@ def test_law_enforcement_starts_with_the_document_check(security_staff, leader_i
     assert request.steps.get(order=1).kind == RequestStep.Kind.DOCUMENT_CHECK
     colleague = UserFactory(username="staff2", roles=["security_staff"])
     request = request_decide(request=request, by=colleague, approve=True, comment="Notice seen")
-    request = request_decide(request=request, by=leader_in_charge, approve=True)
+    request = request_decide(
+        request=request, by=leader_in_charge, approve=True, password=TEST_PASSWORD
+    )
     assert request.state == FootageRequest.State.APPROVED
 
 
@@ -141,3 +148,13 @@ def test_two_approvers_at_once_leave_exactly_one_decision():
             target_id=str(request.pk), action__in=["requests.step_approve", "requests.step_reject"]
         )
         assert events.count() == 1
+
+
+@pytest.mark.parametrize("password", ["", "wrong password"])
+def test_a_leader_signs_afresh_with_the_password(security_staff, leader_in_charge, password):
+    request = filed(security_staff, "law_enforcement", submit=True)
+    colleague = UserFactory(username="staff3", roles=["security_staff"])
+    request = request_decide(request=request, by=colleague, approve=True, comment="Seen")
+    with pytest.raises(RuleViolation, match="with your password"):
+        request_decide(request=request, by=leader_in_charge, approve=True, password=password)
+    assert request.steps.get(order=2).state == "pending"

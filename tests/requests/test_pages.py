@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEvent
 from apps.requests.models import FootageRequest
 from apps.requests.services import request_decide
-from tests.factories import CameraFactory
+from tests.factories import TEST_PASSWORD, CameraFactory, UserFactory
 from tests.patrol.helpers import verified_login
 from tests.requests.helpers import PDF, VALID_ID, filed, pdf
 
@@ -144,3 +144,17 @@ def test_an_attachment_downloads_through_its_request_only(
     client.force_login(department_head)  # a student request is not their department's
     assert client.get(f"/requests/{request.pk}/attachments/{attachment.pk}/").status_code == 404
     assert client.get(f"/media/{attachment.file.name}").status_code == 404  # no such route
+
+
+def test_a_leader_confirms_on_the_page_with_the_password(client, security_staff, leader_in_charge):
+    request = filed(security_staff, "law_enforcement", submit=True)
+    colleague = UserFactory(username="staff-pages", roles=["security_staff"])
+    request_decide(request=request, by=colleague, approve=True, comment="Notice seen")
+    verified_login(client, leader_in_charge)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert 'name="password"' in page
+    url = f"/requests/{request.pk}/decide/"
+    refused = client.post(url, {"decision": "approve", "password": "guess"}, follow=True)
+    assert "with your password" in refused.content.decode()
+    client.post(url, {"decision": "approve", "password": TEST_PASSWORD})
+    assert FootageRequest.objects.get(pk=request.pk).state == "approved"
