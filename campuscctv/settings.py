@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.cameras",
     "apps.patrol",
+    "apps.exports",
     "apps.duty",
     "apps.requests",
 ]
@@ -328,6 +329,15 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # a hanging mail server ends the try
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="campuscctv@localhost")
+
+# --- Background exports of the registers (issue 15; apps/exports, docs/exports.md)
+# A register's CSV of more rows than this runs as a Celery job instead of in the web thread.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=100)
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)  # then the file is deleted
+EXPORT_PROGRESS_EVERY = env.int("EXPORT_PROGRESS_EVERY", default=500)  # rows between updates
+EXPORT_STALE_MINUTES = env.int("EXPORT_STALE_MINUTES", default=15)  # no progress: worker lost
+# Outside MEDIA_ROOT and every web root: served only by the owner's download view.
+EXPORT_ROOT = Path(env("EXPORT_ROOT", default=str(DATA_DIR / "private" / "exports")))
 
 # --- Daily patrol (M-2.1)
 PATROL_DAILY_AT = env("PATROL_DAILY_AT", default="06:00")  # local time of the scheduled run

@@ -12,6 +12,7 @@ urlpatterns = [
     path("patrol/", include("apps.patrol.urls")),
     path("requests/", include("apps.requests.urls")),
     path("duty/", include("apps.duty.urls")),
+    path("exports/", include("apps.exports.urls")),
     path("notifications/", include("apps.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # One login page for everyone (lockout, two-factor); the admin's own form is not used.

@@ -19,6 +19,7 @@ from .services import event_append
 class AuditEventRegisterView(RegisterListView):
     """The audit chain for auditors (M-4.2): readable labels beside the recorded codes."""
 
+    register_name = "audit.events"  # background exports (issue 15)
     selector = staticmethod(selectors.event_list)
     filterset_class = AuditEventFilterSet
     columns = (

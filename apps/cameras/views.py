@@ -32,6 +32,7 @@ from .onboarding import camera_onboard
 class CameraRegisterView(RegisterListView):
     """The campus overview: counts per health and every camera with its thumbnail."""
 
+    register_name = "cameras.cameras"  # background exports (issue 15)
     selector = staticmethod(selectors.camera_list)
     filterset_class = CameraFilterSet
     columns = ("code", "name", "location", "health", "status", "last_checked_at", "down_since")

@@ -11,20 +11,35 @@ the filters on screen and repeated searches do not pile parameters up.
 Pages at campus scale (issue 15): registers and API lists page with ``CappedPaginator``, which
 counts at most ``PAGE_ROWS_CAP`` rows and lets no page start past them, so neither the count nor
 the OFFSET grows with a table of millions; the page says "more than N" when the cap was hit.
+
+Large exports (issue 15): a register with a ``register_name`` is listed in ``REGISTERS``, so a
+worker can rebuild its rows with no request: ``register_for(name, user=, query=)`` gives the
+register as that user sees it with that saved search, and ``filtered_rows()`` and
+``csv_lines()`` are the very code the page's own CSV download runs. A CSV of more than
+``EXPORT_SYNC_MAX_ROWS`` rows is not streamed by the web thread: GET offers a background export,
+POST starts it through the hook a higher app (apps.exports) sets with ``export_starter_set``.
 """
 
 import csv
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -150,8 +165,59 @@ class CappedPaginator(Paginator):
         return super().num_pages
 
 
+# register_name → RegisterListView subclass, filled as the views modules are imported.
+REGISTERS: dict[str, type["RegisterListView"]] = {}
+# (request, register_name, query) → the response to a started background export (its job
+# page); set by the exports app in its ready() (core imports no higher app).
+_EXPORT_STARTER: list[Callable[..., str]] = []
+
+
+def export_starter_set(starter: Callable[..., str]) -> None:
+    _EXPORT_STARTER[:] = [starter]
+
+
+def register_get(name: str) -> type["RegisterListView"]:
+    """The register class called ``name``; every URLconf is loaded first, so a worker that
+    never served a page knows every register. KeyError for an unknown name."""
+    if name not in REGISTERS:
+        import_module(settings.ROOT_URLCONF)
+    return REGISTERS[name]
+
+
+def registers_all() -> dict[str, type["RegisterListView"]]:
+    import_module(settings.ROOT_URLCONF)
+    return dict(REGISTERS)
+
+
+class RegisterRequest:
+    """What a register reads of a request, for one built without one (a background export):
+    the user, the saved search and the register's path."""
+
+    method = "GET"
+
+    def __init__(self, *, user, query: str, path: str = "") -> None:
+        self.user = user
+        self.GET = QueryDict(query)
+        self.path = path
+        self.headers: dict[str, str] = {}
+
+
+def register_for(name: str, *, user, query: str, path: str = "") -> "RegisterListView":
+    """The register ``name`` as ``user`` sees it with the search ``query`` (as the page's own
+    CSV link carries it), ready for ``filtered_rows()`` and ``csv_lines()``."""
+    view = register_get(name)()
+    view.request = RegisterRequest(user=user, query=query, path=path)
+    return view
+
+
+def export_sync_max_rows() -> int:
+    return getattr(settings, "EXPORT_SYNC_MAX_ROWS", 100)
+
+
 class RegisterListView:
     selector: Callable[..., QuerySet]
+    # "app.register" (e.g. "cameras.cameras"): the name a background export rebuilds it by.
+    register_name = ""
     filterset_class = None
     columns: tuple[str, ...] = ()
     title = ""
@@ -161,6 +227,15 @@ class RegisterListView:
     csv_filename = "register.csv"
     allowed_roles: tuple[str, ...] | None = None  # None: every signed-in user
 
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("register_name"):
+            REGISTERS[cls.register_name] = cls
+
+    @classmethod
+    def may_view(cls, user) -> bool:
+        return cls.allowed_roles is None or user.has_any_role(*cls.allowed_roles)
+
     @classmethod
     def as_view(cls):
         def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -168,8 +243,12 @@ class RegisterListView:
             self.request = request
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if cls.allowed_roles is not None and not request.user.has_any_role(*cls.allowed_roles):
+            if not cls.may_view(request.user):
                 raise PermissionDenied
+            if request.method == "POST":
+                return self.post(request, *args, **kwargs)
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "POST"])
             return self.get(request, *args, **kwargs)
 
         return view
@@ -200,7 +279,10 @@ class RegisterListView:
     def csv_row(self, obj) -> list:
         return [register_cell(obj, c) for c in self.columns]
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def filtered(self) -> tuple[QuerySet, object]:
+        """The rows the search of ``self.request`` selects, and its bound filterset (or
+        None): a search the form refuses selects nothing."""
+        request = self.request
         queryset = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
@@ -212,11 +294,47 @@ class RegisterListView:
                 if filterset.is_bound and filterset.is_valid()
                 else (queryset if not filterset.is_bound else queryset.none())
             )
-        if request.GET.get("format") == "csv":
-            return self.csv_response(queryset)
-        page = CappedPaginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
+        return queryset, filterset
+
+    def filtered_rows(self) -> QuerySet:
+        return self.filtered()[0]
+
+    def export_is_large(self, queryset: QuerySet) -> bool:
+        """More rows than a web thread should stream (EXPORT_SYNC_MAX_ROWS), counted with the
+        capped count; only a named register can export in the background."""
+        if not self.register_name or not _EXPORT_STARTER:
+            return False
+        return CappedPaginator(queryset, 1).count > export_sync_max_rows()
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        """Start a background export of the search in the address (issue 15): POST, as a
+        write; the exports app records, audits and runs it, and shows its progress."""
+        if request.GET.get("format") != "csv" or not self.register_name or not _EXPORT_STARTER:
+            return HttpResponseNotAllowed(["GET"])
+        _, filterset = self.filtered()
+        query = register_query(request.GET, filterset).urlencode()
+        return _EXPORT_STARTER[0](request, self.register_name, query)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        queryset, filterset = self.filtered()
         query = register_query(request.GET, filterset).urlencode()
         export_query = f"{query}&format=csv" if query else "format=csv"
+        if request.GET.get("format") == "csv":
+            if self.export_is_large(queryset):
+                # Too many rows for the web thread: offer the background export (a POST).
+                return render(
+                    request,
+                    "core/register_export_large.html",
+                    {
+                        "title": self.title,
+                        "export_url": f"{request.path}?{export_query}",
+                        "register_path": request.path,
+                        "query": query,
+                        "sync_max": export_sync_max_rows(),
+                    },
+                )
+            return self.csv_response(queryset)
+        page = CappedPaginator(queryset, self.paginate_by).get_page(request.GET.get("page"))
         context = {
             "title": self.title,
             "filterset": filterset,
@@ -226,6 +344,12 @@ class RegisterListView:
             "query": query,
             "register_path": request.path,
             "export_url": f"{request.path}?{export_query}",
+            # The page counted its rows already: a large set's button starts a background job.
+            "export_background": bool(
+                self.register_name
+                and _EXPORT_STARTER
+                and page.paginator.count > export_sync_max_rows()
+            ),
             "row_template": self.row_template,
             **self.extra_context(),
         }
@@ -247,15 +371,18 @@ class RegisterListView:
         patch_vary_headers(response, ["HX-Request"])
         return response
 
-    def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
+    def csv_lines(self, queryset: QuerySet) -> Iterable[str]:
+        """The CSV file line by line: a BOM, the header, then one line per row (cells made
+        spreadsheet-safe). The page's download and the background export both write this."""
         writer = csv.writer(_Echo())
+        yield "\ufeff"  # BOM: Excel opens the Chinese text as UTF-8
+        yield writer.writerow([spreadsheet_safe(str(h)) for h in self.csv_headers()])
+        for obj in queryset.iterator(chunk_size=1000):
+            yield writer.writerow([spreadsheet_safe(cell) for cell in self.csv_row(obj)])
 
-        def lines():
-            yield "\ufeff"  # BOM: Excel opens the Chinese text as UTF-8
-            yield writer.writerow([spreadsheet_safe(str(h)) for h in self.csv_headers()])
-            for obj in queryset.iterator(chunk_size=1000):
-                yield writer.writerow([spreadsheet_safe(cell) for cell in self.csv_row(obj)])
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    def csv_response(self, queryset: QuerySet) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            self.csv_lines(queryset), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}"'
         return response

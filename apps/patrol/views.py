@@ -22,6 +22,7 @@ from .models import PatrolCheck, PatrolRun
 
 
 class PatrolRunRegisterView(RegisterListView):
+    register_name = "patrol.runs"  # background exports (issue 15)
     selector = staticmethod(selectors.run_list)
     filterset_class = PatrolRunFilterSet
     title = gettext_lazy("Patrol runs")
@@ -265,6 +266,7 @@ class FaultRecordRegisterView(RegisterListView):
     """The fault log (M-2.3): when it happened, where, the symptom, who reported it, when
     it was cleared; the cameras in the user's scope only (M-1.3)."""
 
+    register_name = "patrol.faults"  # background exports (issue 15)
     selector = staticmethod(selectors.fault_record_list)
     filterset_class = FaultRecordFilterSet
     title = gettext_lazy("Fault records")
