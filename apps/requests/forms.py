@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -128,3 +130,21 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not needs_password:
             del self.fields["password"]
+
+
+class RoutingPolicyForm(forms.Form):
+    rules = forms.CharField(
+        label=_("rules (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace", "spellcheck": "false"}),
+        max_length=20000,
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+    def clean_rules(self) -> dict:
+        try:
+            return json.loads(self.cleaned_data["rules"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("Not valid JSON: line %(line)d, column %(column)d (%(message)s).")
+                % {"line": exc.lineno, "column": exc.colno, "message": exc.msg}
+            ) from None

@@ -16,12 +16,15 @@ occurs twice keeps only its last place, so copy mode's "leader-in-charge then pr
 leader" (M-3.3.5) comes after the other approvals in that order, whatever the type.
 
 ``scope: department`` means the head of the applicant's own department (M-3.3.1(1)).
-Pure Python: the table-driven test drives it with plain objects.
+``route_for`` is pure Python (the table-driven test drives it with plain objects); only the
+policy checker's sentences are translated.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from django.utils.translation import gettext as _
 
 REQUESTER_TYPES = ("internal", "student", "law_enforcement", "external")
 MODES = ("view", "copy")
@@ -116,65 +119,77 @@ def route_for(request: Routable, rules: Mapping[str, Any]) -> list[Step]:
 
 def _steps_problems(steps: Any, where: str) -> list[str]:
     if not isinstance(steps, list):
-        return [f"{where}: a list of steps"]
+        return [_("%(where)s: a list of steps") % {"where": where}]
     problems = []
     for n, raw in enumerate(steps, 1):
+        at = {"where": where, "n": n}
         if not isinstance(raw, dict) or set(raw) - {"role", "kind", "scope"}:
-            problems.append(f"{where} step {n}: an object with role, kind and scope")
+            problems.append(_("%(where)s step %(n)d: an object with role, kind and scope") % at)
             continue
         if raw.get("role") not in APPROVER_ROLES:
-            problems.append(f"{where} step {n}: role must be one of {', '.join(APPROVER_ROLES)}")
+            problems.append(
+                _("%(where)s step %(n)d: role must be one of %(roles)s")
+                % {**at, "roles": ", ".join(APPROVER_ROLES)}
+            )
         if raw.get("kind", "approval") not in STEP_KINDS:
-            problems.append(f"{where} step {n}: kind must be one of {', '.join(STEP_KINDS)}")
+            problems.append(
+                _("%(where)s step %(n)d: kind must be one of %(kinds)s")
+                % {**at, "kinds": ", ".join(STEP_KINDS)}
+            )
         scope = raw.get("scope", "")
         if scope not in STEP_SCOPES:
-            problems.append(f"{where} step {n}: scope must be empty or 'department'")
+            problems.append(_("%(where)s step %(n)d: scope must be empty or 'department'") % at)
         elif scope == "department" and raw.get("role") != "department_head":
-            problems.append(f"{where} step {n}: only a department head has a department scope")
+            problems.append(
+                _("%(where)s step %(n)d: only a department head has a department scope") % at
+            )
     return problems
 
 
 def rules_problems(rules: Any) -> list[str]:
-    """What is wrong with a policy document, as sentences naming the place; [] when none.
-    Every requester type needs a route with at least one approval (M-3.1: nothing without
-    permission)."""
+    """What is wrong with a policy document, as sentences naming the place (in the user's
+    language); [] when none. Every requester type needs a route with at least one approval
+    (M-3.1: nothing without permission)."""
     if not isinstance(rules, dict) or set(rules) - {"routes", "extra"}:
-        return ["the policy is an object with 'routes' and optionally 'extra'"]
+        return [_("the policy is an object with 'routes' and optionally 'extra'")]
     routes = rules.get("routes")
     if not isinstance(routes, dict):
-        return ["'routes' is an object with a list of steps per requester type"]
+        return [_("'routes' is an object with a list of steps per requester type")]
     problems = []
     for name in sorted(set(routes) - set(REQUESTER_TYPES)):
-        problems.append(f"routes: unknown requester type {name!r}")
+        problems.append(_("routes: unknown requester type %(name)r") % {"name": name})
     for name in REQUESTER_TYPES:
         if name not in routes:
-            problems.append(f"routes: no route for {name!r}")
+            problems.append(_("routes: no route for %(name)r") % {"name": name})
             continue
         problems += _steps_problems(routes[name], f"routes.{name}")
         if isinstance(routes[name], list) and not any(
             isinstance(raw, dict) and raw.get("kind", "approval") == "approval"
             for raw in routes[name]
         ):
-            problems.append(f"routes.{name}: at least one approval step")
+            problems.append(_("routes.%(name)s: at least one approval step") % {"name": name})
     extra = rules.get("extra", [])
     if not isinstance(extra, list):
-        return [*problems, "'extra' is a list of rules"]
+        return [*problems, _("'extra' is a list of rules")]
     for n, rule in enumerate(extra, 1):
-        where = f"extra rule {n}"
+        where = _("extra rule %(n)d") % {"n": n}
         if not isinstance(rule, dict) or set(rule) - {"when", "types", "steps"}:
-            problems.append(f"{where}: an object with when, types and steps")
+            problems.append(_("%(where)s: an object with when, types and steps") % {"where": where})
             continue
         when = rule.get("when", {})
         if not isinstance(when, dict):
-            problems.append(f"{where}: 'when' is an object")
+            problems.append(_("%(where)s: 'when' is an object") % {"where": where})
             when = {}
         for key, value in when.items():
             if key not in WHEN_KEYS or not isinstance(value, WHEN_KEYS[key]):
-                problems.append(f"{where}: 'when' takes special/classified (true/false), mode")
+                problems.append(
+                    _("%(where)s: 'when' takes special/classified (true/false), mode")
+                    % {"where": where}
+                )
             elif key == "mode" and value not in MODES:
-                problems.append(f"{where}: mode must be view or copy")
+                problems.append(_("%(where)s: mode must be view or copy") % {"where": where})
         types = rule.get("types")
         if types is not None and (not isinstance(types, list) or set(types) - set(REQUESTER_TYPES)):
-            problems.append(f"{where}: 'types' lists requester types")
+            problems.append(_("%(where)s: 'types' lists requester types") % {"where": where})
         problems += _steps_problems(rule.get("steps"), where)
     return problems

@@ -146,6 +146,42 @@ def attachment_get(*, user: User, request_pk: int, pk: int) -> RequestAttachment
     return get_object_or_404(request.attachments.all(), pk=pk)
 
 
+POLICY_EDIT_ROLES = (Role.SECURITY_CHIEF,)
+
+
+def policy_list() -> QuerySet[RoutingPolicy]:
+    """Every version, newest first: nothing is overwritten (M-3.3)."""
+    return RoutingPolicy.objects.select_related("created_by").order_by("-version")
+
+
+def policy_table(*, rules: dict) -> list[dict]:
+    """What a policy does, as the page shows it: the route of each requester type × mode ×
+    special case (classified changes who sees a request, not its route, unless a rule says)."""
+    from types import SimpleNamespace
+
+    from .routing import route_for
+
+    table = []
+    for requester_type, type_label in FootageRequest.RequesterType.choices:
+        for mode, mode_label in FootageRequest.Mode.choices:
+            for special in (False, True):
+                steps = route_for(
+                    SimpleNamespace(
+                        requester_type=requester_type, mode=mode, special=special, classified=False
+                    ),
+                    rules,
+                )
+                table.append(
+                    {
+                        "type": type_label,
+                        "mode": mode_label,
+                        "special": special,
+                        "steps": [RequestStep(kind=step.kind, role=step.role) for step in steps],
+                    }
+                )
+    return table
+
+
 def policy_current() -> RoutingPolicy:
     """The newest routing policy version: it routes every request submitted now."""
     return RoutingPolicy.objects.order_by("-version").first()

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.FootageRequestRegisterView.as_view(), name="footage_requests"),
     path("queue/", views.FootageRequestQueueView.as_view(), name="footage_request_queue"),
     path("new/", views.request_file_view, name="footage_request_new"),
+    path("policy/", views.routing_policy_view, name="footage_request_policy"),
     path("<int:pk>/", views.request_detail_view, name="footage_request_detail"),
     path("<int:pk>/attach/", views.request_attach_view, name="footage_request_attach"),
     path("<int:pk>/submit/", views.request_submit_view, name="footage_request_submit"),

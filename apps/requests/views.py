@@ -2,6 +2,7 @@
 its writes. A role that may not use a page is refused (403) before any lookup; a request out
 of the user's scope is 404."""
 
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from apps.core.registers import RegisterListView
 
 from . import inputs, selectors, services
 from .filters import FootageRequestFilterSet
-from .forms import AttachmentForm, DecisionForm, FootageRequestForm
+from .forms import AttachmentForm, DecisionForm, FootageRequestForm, RoutingPolicyForm
 from .models import FootageRequest
 
 
@@ -217,3 +218,34 @@ def request_attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@roles_required(*selectors.VIEW_ROLES)
+def routing_policy_view(request: HttpRequest) -> HttpResponse:
+    """The routing policy (M-3.3): what each version does; the security chief publishes a
+    new version, which routes requests submitted from then on."""
+    current = selectors.policy_current()
+    may_edit = request.user.has_any_role(*selectors.POLICY_EDIT_ROLES)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
+    initial = {"rules": json.dumps(current.rules, indent=2, ensure_ascii=False)} if current else {}
+    form = RoutingPolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy = services.routing_policy_publish(by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error("rules", exc.message)
+        else:
+            messages.success(
+                request,
+                _("Version %(version)d published; requests in flight keep their route.")
+                % {"version": policy.version},
+            )
+            return redirect("footage_request_policy")
+    context = {
+        "current": current,
+        "table": selectors.policy_table(rules=current.rules) if current else [],
+        "versions": list(selectors.policy_list()[:50]),
+        "form": form if may_edit else None,
+    }
+    return render(request, "requests/policy.html", context)

@@ -6,12 +6,14 @@ them by name). Each write acts on its own request, so one row's success never ch
 another's.
 """
 
+import json
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from apps.accounts.models import Department, Role
+from apps.requests.routing import DEFAULT_RULES
 from tests.core.matrix import Row, _get
 from tests.factories import DepartmentFactory, UserFactory
 from tests.requests.helpers import PDF, VALID_ID, filed
@@ -128,6 +130,14 @@ ROWS = [
         REVEALERS,
         {},
         ("requests.handler_id_reveal", "M-3.3"),
+    ),
+    _get("/requests/policy/", VIEW),
+    Row(
+        "POST",
+        "/requests/policy/",
+        frozenset({Role.SECURITY_CHIEF}),
+        {"rules": json.dumps(DEFAULT_RULES), "note": "republished by the matrix"},
+        ("requests.policy_publish", "M-3.3"),
     ),
     _get("/api/requests/", VIEW),
     _get("/api/requests/{req_student}/", STUDENT_SEERS, not_found=STUDENT_HIDDEN),
