@@ -153,6 +153,7 @@ class Loader:
             self.people()
             self.places()
             self.patrols()
+            self.tallies()
         with transaction.atomic():
             self.audit()
         with connection.cursor() as cursor:
@@ -166,6 +167,19 @@ class Loader:
         self.witness()
         self.info["load_seconds"] = round(time.monotonic() - started, 1)
         print(f"  loaded in {self.info['load_seconds']} s", flush=True)
+
+    def tallies(self) -> None:
+        """A finished run's stored counts, where the code under test keeps them (issue 15),
+        computed by its own selector as patrol_run_finish does."""
+        from apps.patrol import selectors
+        from apps.patrol.models import PatrolRun
+
+        if not hasattr(selectors, "run_tally"):
+            return
+        started = time.monotonic()
+        for run in PatrolRun.objects.exclude(state=PatrolRun.State.RUNNING):
+            PatrolRun.objects.filter(pk=run.pk).update(tally=selectors.run_tally(run=run))
+        print(f"  run counts in {time.monotonic() - started:.0f} s", flush=True)
 
     def models(self):
         from apps.cameras.models import Camera, DownEpisode, Location, Recorder

@@ -99,11 +99,26 @@ def _progress_finish(counts: dict, *, run: PatrolRun, user: User | None) -> dict
     return counts
 
 
+def _tally(run: PatrolRun, user: User | None) -> dict | None:
+    """The counts stored at the run's finish, where they are the user's counts: over every
+    camera, so for the system and for users who see every camera (not a vendor engineer)."""
+    if run.tally is None or not (user is None or _sees_all(user)):
+        return None
+    return dict(run.tally)
+
+
 def run_progress(*, run: PatrolRun, user: User | None) -> dict[str, int]:
     """Counts for the live progress bar and the coverage line, in one query, over the cameras
     the user may see (a vendor engineer: their company's only, M-1.3)."""
-    counts = _scoped_checks(run=run, user=user).aggregate(**_progress_counts())
+    counts = _tally(run, user)
+    if counts is None:
+        counts = _scoped_checks(run=run, user=user).aggregate(**_progress_counts())
     return _progress_finish(counts, run=run, user=user)
+
+
+def run_tally(*, run: PatrolRun) -> dict[str, int]:
+    """What ``PatrolRun.tally`` stores at the finish: the counts over every camera."""
+    return run.checks.aggregate(**_progress_counts())
 
 
 def runs_with_progress(runs: Iterable[PatrolRun], *, user: User) -> list[PatrolRun]:
@@ -112,17 +127,21 @@ def runs_with_progress(runs: Iterable[PatrolRun], *, user: User) -> list[PatrolR
     their company's cameras). Takes the page, not the register's queryset: the counts are
     grouped over the page's runs only, never over every check."""
     runs = list(runs)
-    checks = PatrolCheck.objects.filter(run__in=[run.pk for run in runs])
+    live = [run.pk for run in runs if _tally(run, user) is None]  # running, or scoped
+    checks = PatrolCheck.objects.filter(run__in=live)
     cameras = camera_list(user=user)
     if cameras.query.has_filters():  # a scope (a vendor's company) or none at all
         checks = checks.filter(camera__in=cameras.values("pk"))
     grouped = {
         row.pop("run_id"): row
-        for row in checks.order_by().values("run_id").annotate(**_progress_counts())
+        for row in (
+            checks.order_by().values("run_id").annotate(**_progress_counts()) if live else []
+        )
     }
     empty = dict.fromkeys(_progress_counts(), 0)
     for run in runs:
-        run.progress = _progress_finish(dict(grouped.get(run.pk, empty)), run=run, user=user)
+        counts = _tally(run, user) or dict(grouped.get(run.pk, empty))
+        run.progress = _progress_finish(counts, run=run, user=user)
     return runs
 
 

@@ -202,7 +202,9 @@ def patrol_run_finish(*, run: PatrolRun) -> bool:
     if run.checks.filter(state=PatrolCheck.State.PENDING).exists():
         return False
     won = PatrolRun.objects.filter(pk=run.pk, state=PatrolRun.State.RUNNING).update(
-        state=PatrolRun.State.FINISHED, finished_at=timezone.now()
+        state=PatrolRun.State.FINISHED,
+        finished_at=timezone.now(),
+        tally=selectors.run_tally(run=run),  # no check is pending: these counts are final
     )
     if won:
         run.refresh_from_db()
