@@ -11,10 +11,32 @@ class FootageRequestsConfig(AppConfig):
     verbose_name = _("Footage requests")
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from apps.core.dashboard import dashboard_register
         from apps.core.navigation import NavItem, nav_register
 
-        from .selectors import VIEW_ROLES
+        from .selectors import DECIDE_ROLES, VIEW_ROLES, request_queue
 
         nav_register(
             NavItem("footage_requests", _("Footage requests"), "bi-film", VIEW_ROLES, order=30)
         )
+
+        def cards(user):
+            """Requests waiting for the user's decision (M-3.3): one count query, scoped as
+            the queue is (a department head: their own department; classified: their route)."""
+            if not user.has_any_role(*DECIDE_ROLES):
+                return []
+            waiting = request_queue(user=user).count()
+            return [
+                {
+                    "key": "footage_requests_waiting",
+                    "label": _("Footage requests waiting for me"),
+                    "count": waiting,
+                    "url": reverse("footage_request_queue"),
+                    "css": "text-warning" if waiting else "",
+                    "group": _("Footage requests"),
+                }
+            ]
+
+        dashboard_register(cards)
