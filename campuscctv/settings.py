@@ -348,6 +348,8 @@ PATROL_RETRY_BACKOFF_SECONDS = env.float("PATROL_RETRY_BACKOFF_SECONDS", default
 
 # --- Duty roster (M-1.2)
 DUTY_MIN_OPERATORS = env.int("DUTY_MIN_OPERATORS", default=2)  # on duty every hour, at least
+DUTY_CHECK_IN_EARLY_MINUTES = env.int("DUTY_CHECK_IN_EARLY_MINUTES", default=30)  # before start
+DUTY_LATE_AFTER_MINUTES = env.int("DUTY_LATE_AFTER_MINUTES", default=5)  # after start: late
 
 # --- Footage-access requests (M-3)
 # Attachments (evidence notices, IDs) live here: outside MEDIA_ROOT and every web root, served

@@ -10,5 +10,7 @@ action_labels_register(
         "duty.roster_assign": _("Duty operator put on the roster"),
         "duty.roster_unassign": _("Duty operator taken off the roster"),
         "duty.roster_copy": _("Roster copied forward"),
+        "duty.shift_check_in": _("Duty operator checked in"),
+        "duty.shift_check_out": _("Duty operator checked out"),
     }
 )

@@ -1,9 +1,12 @@
+import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import FilterSet, IntegerFilter
 from apps.core.registers import LocalDateFilter
 
 from .models import RosterAssignment
+from .selectors import Attendance, attendance_q
 
 
 class AssignmentFilterSet(FilterSet):
@@ -18,3 +21,25 @@ class AssignmentFilterSet(FilterSet):
     class Meta:
         model = RosterAssignment
         fields = ["date_from", "date_to", "operator", "template"]
+
+
+class AttendanceFilterSet(AssignmentFilterSet):
+    """The shifts' check-ins by where they stand now: late, missed, not yet checked in…"""
+
+    attendance = django_filters.ChoiceFilter(
+        label=_("check-in"),
+        method="filter_attendance",
+        choices=[
+            (Attendance.MISSED, _("missed")),
+            (Attendance.LATE, _("late")),
+            (Attendance.OVERDUE, _("not checked in yet")),
+            (Attendance.ON_TIME, _("on time")),
+            (Attendance.UPCOMING, _("not started")),
+        ],
+    )
+
+    class Meta(AssignmentFilterSet.Meta):
+        fields = [*AssignmentFilterSet.Meta.fields, "attendance"]
+
+    def filter_attendance(self, queryset, name, value):
+        return queryset.filter(attendance_q(value, now=timezone.now()))

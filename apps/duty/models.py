@@ -84,6 +84,9 @@ class RosterAssignment(models.Model):
         blank=True,
         related_name="+",
     )
+    # The operator's own check-in and check-out of the shift (lateness, missed: M-1.2).
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("roster assignment")
@@ -92,9 +95,19 @@ class RosterAssignment(models.Model):
         indexes = [
             models.Index(fields=["starts_at"], name="duty_assign_starts"),
             models.Index(fields=["operator", "starts_at"], name="duty_assign_operator_starts"),
+            # The attendance filters "missed" and "not checked in yet".
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(checked_in_at=None, cancelled_at=None),
+                name="duty_assign_no_check_in",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="duty_ends_after"),
+            models.CheckConstraint(
+                condition=Q(checked_out_at=None) | Q(checked_in_at__isnull=False),
+                name="duty_check_out_after_in",
+            ),
             models.UniqueConstraint(
                 fields=["operator", "template", "date"],
                 condition=Q(cancelled_at=None),

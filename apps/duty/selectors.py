@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.accounts.models import Role, User
@@ -150,3 +150,88 @@ def roster_month(*, user: User, month: date) -> RosterMonth:
     ordered = list(days.values())
     weeks = [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
     return RosterMonth(month=first, weeks=weeks, gaps=gaps, minimum=settings.DUTY_MIN_OPERATORS)
+
+
+# --- Shift check-in and check-out (M-1.2: lateness and missed check-ins for the office)
+
+ATTENDANCE_ROLES = (*ROSTER_PLAN_ROLES, Role.AUDITOR)
+
+
+class Attendance:
+    """Where a shift's check-in stands now."""
+
+    UPCOMING = "upcoming"  # not started yet (or within the grace minutes)
+    OVERDUE = "overdue"  # started past the grace minutes, nobody checked in, still running
+    MISSED = "missed"  # over, nobody checked in
+    LATE = "late"  # checked in after the grace minutes
+    ON_TIME = "on_time"
+
+
+def late_after() -> timedelta:
+    return timedelta(minutes=settings.DUTY_LATE_AFTER_MINUTES)
+
+
+def attendance_q(state: str, *, now) -> Q:
+    """The rows in ``state`` at ``now``, as a filter the database evaluates."""
+    grace = late_after()
+    return {
+        Attendance.UPCOMING: Q(checked_in_at=None, starts_at__gt=now - grace),
+        Attendance.OVERDUE: Q(checked_in_at=None, starts_at__lte=now - grace, ends_at__gt=now),
+        Attendance.MISSED: Q(checked_in_at=None, ends_at__lte=now),
+        Attendance.LATE: Q(checked_in_at__gt=F("starts_at") + grace),
+        Attendance.ON_TIME: Q(checked_in_at__lte=F("starts_at") + grace),
+    }[state]
+
+
+def attendance_of(assignment: RosterAssignment, *, now) -> str:
+    """The same states as ``attendance_q``, for one shift on a page."""
+    grace = late_after()
+    if assignment.checked_in_at is not None:
+        late = assignment.checked_in_at > assignment.starts_at + grace
+        return Attendance.LATE if late else Attendance.ON_TIME
+    if assignment.ends_at <= now:
+        return Attendance.MISSED
+    return Attendance.OVERDUE if assignment.starts_at <= now - grace else Attendance.UPCOMING
+
+
+def attendance_may_view(*, user: User) -> bool:
+    return user.is_superuser or user.has_any_role(*ATTENDANCE_ROLES)
+
+
+def attendance_list(*, user: User) -> QuerySet[RosterAssignment]:
+    """Every live shift with its check-in and check-out, for the security office and the
+    auditor (M-1.2); newest start first."""
+    if not attendance_may_view(user=user):
+        return RosterAssignment.objects.none()
+    return assignment_list(user=user).order_by("-starts_at", "-pk")
+
+
+def shift_actions(*, user: User, assignment: RosterAssignment, now) -> set[str]:
+    """The operator's own shift: check in from DUTY_CHECK_IN_EARLY_MINUTES before its start
+    until its end; check out once checked in."""
+    if assignment.operator_id != user.pk or assignment.cancelled_at is not None:
+        return set()
+    if assignment.checked_in_at is None:
+        opens = assignment.starts_at - timedelta(minutes=settings.DUTY_CHECK_IN_EARLY_MINUTES)
+        return {"check_in"} if opens <= now < assignment.ends_at else set()
+    return {"check_out"} if assignment.checked_out_at is None else set()
+
+
+def my_shifts(*, user: User, now) -> list[RosterAssignment]:
+    """The operator's shifts around now: the one running or just ended (12 hours back) and
+    those of the next day, each with what they may do now."""
+    if not user.has_role(Role.DUTY_OPERATOR):
+        return []
+    shifts = list(
+        assignment_list(user=user)
+        .filter(
+            operator=user,
+            ends_at__gt=now - timedelta(hours=12),
+            starts_at__lt=now + timedelta(hours=24),
+        )
+        .order_by("starts_at")
+    )
+    for shift in shifts:
+        shift.actions = shift_actions(user=user, assignment=shift, now=now)
+        shift.attendance = attendance_of(shift, now=now)
+    return shifts

@@ -9,6 +9,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -267,3 +268,68 @@ def roster_copy_forward(*, span: str, start: date, by: User) -> CopyReport:
         },
     )
     return report
+
+
+@transaction.atomic
+def shift_check_in(*, assignment: RosterAssignment, by: User) -> RosterAssignment:
+    """The operator checks in to their own shift (M-1.2); the time is the server's, so
+    lateness is what the office sees, not what a client claims."""
+    now = timezone.now()
+    if "check_in" not in selectors.shift_actions(user=by, assignment=assignment, now=now):
+        if assignment.operator_id != by.pk:
+            raise RuleViolation(
+                _("Only the operator on this shift checks in to it."), clause="M-1.2"
+            )
+        raise RuleViolation(
+            _("Check-in opens %(minutes)d minutes before the shift starts and closes when it ends.")
+            % {"minutes": settings.DUTY_CHECK_IN_EARLY_MINUTES},
+            clause="M-1.2",
+        )
+    won = RosterAssignment.objects.filter(
+        pk=assignment.pk, cancelled_at=None, checked_in_at=None
+    ).update(checked_in_at=now)
+    if not won:
+        raise RuleViolation(_("This shift is already checked in (or was taken off); reload."))
+    assignment.refresh_from_db()
+    event_append(
+        actor=by,
+        action="duty.shift_check_in",
+        target=assignment,
+        clause="M-1.2",
+        data={
+            "starts_at": assignment.starts_at.isoformat(),
+            "checked_in_at": now.isoformat(),
+            "late": selectors.attendance_of(assignment, now=now) == selectors.Attendance.LATE,
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def shift_check_out(*, assignment: RosterAssignment, by: User) -> RosterAssignment:
+    """The operator checks out of their shift (M-1.2); leaving before its end is on record."""
+    now = timezone.now()
+    if "check_out" not in selectors.shift_actions(user=by, assignment=assignment, now=now):
+        if assignment.operator_id != by.pk:
+            raise RuleViolation(
+                _("Only the operator on this shift checks out of it."), clause="M-1.2"
+            )
+        raise RuleViolation(_("Check in to the shift before checking out."), clause="M-1.2")
+    won = RosterAssignment.objects.filter(
+        pk=assignment.pk, checked_in_at__isnull=False, checked_out_at=None
+    ).update(checked_out_at=now)
+    if not won:
+        raise RuleViolation(_("This shift is already checked out; reload the page."))
+    assignment.refresh_from_db()
+    event_append(
+        actor=by,
+        action="duty.shift_check_out",
+        target=assignment,
+        clause="M-1.2",
+        data={
+            "ends_at": assignment.ends_at.isoformat(),
+            "checked_out_at": now.isoformat(),
+            "early": now < assignment.ends_at,
+        },
+    )
+    return assignment

@@ -11,5 +11,16 @@ urlpatterns = [
         views.roster_unassign_view,
         name="duty_roster_unassign",
     ),
+    path(
+        "roster/assignments/<int:pk>/check-in/",
+        views.shift_check_in_view,
+        name="duty_shift_check_in",
+    ),
+    path(
+        "roster/assignments/<int:pk>/check-out/",
+        views.shift_check_out_view,
+        name="duty_shift_check_out",
+    ),
+    path("check-ins/", views.AttendanceRegisterView.as_view(), name="duty_attendance"),
     path("templates/", views.shift_templates_view, name="duty_templates"),
 ]

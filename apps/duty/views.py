@@ -12,15 +12,26 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
 from apps.core.exceptions import RuleViolation
+from apps.core.registers import RegisterListView, register_cell
 
 from . import selectors, services
+from .filters import AttendanceFilterSet
 from .forms import AssignForm, CopyForm, ShiftTemplateForm
+from .models import RosterAssignment
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+ATTENDANCE_LABELS = {
+    selectors.Attendance.UPCOMING: gettext_lazy("not started"),
+    selectors.Attendance.OVERDUE: gettext_lazy("not checked in yet"),
+    selectors.Attendance.MISSED: gettext_lazy("missed"),
+    selectors.Attendance.LATE: gettext_lazy("late"),
+    selectors.Attendance.ON_TIME: gettext_lazy("on time"),
+}
 
 
 def _month(value: str | None) -> date | None:
@@ -53,6 +64,9 @@ def _roster_page(
         "assign_form": forms.get("assign_form") or AssignForm(initial={"day": month}),
         "copy_form": forms.get("copy_form") or CopyForm(initial={"start": month}),
         "month_typed": month_typed,
+        "my_shifts": selectors.my_shifts(user=request.user, now=timezone.now()),
+        "attendance_labels": ATTENDANCE_LABELS,
+        "can_see_attendance": selectors.attendance_may_view(user=request.user),
     }
     return render(request, "duty/roster.html", context, status=status)
 
@@ -160,3 +174,66 @@ def shift_templates_view(request: HttpRequest) -> HttpResponse:
         "actions": selectors.roster_actions(user=request.user),
     }
     return render(request, "duty/templates.html", context)
+
+
+def _shift_write(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+    if not request.user.has_role(Role.DUTY_OPERATOR):
+        raise PermissionDenied  # only duty operators check in and out (M-1.2)
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    try:
+        service(assignment=assignment, by=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(_roster_url(assignment.date))
+
+
+@login_required
+@require_POST
+def shift_check_in_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _shift_write(request, pk, services.shift_check_in, _("Checked in."))
+
+
+@login_required
+@require_POST
+def shift_check_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _shift_write(request, pk, services.shift_check_out, _("Checked out."))
+
+
+class AttendanceRegisterView(RegisterListView):
+    """Check-ins and check-outs of every shift, late and missed ones by a filter (M-1.2)."""
+
+    selector = staticmethod(selectors.attendance_list)
+    filterset_class = AttendanceFilterSet
+    title = gettext_lazy("Shift check-ins")
+    allowed_roles = selectors.ATTENDANCE_ROLES
+    csv_filename = "shift-check-ins.csv"
+    columns = (
+        "date",
+        "template",
+        "operator",
+        "starts_at",
+        "ends_at",
+        "checked_in_at",
+        "checked_out_at",
+        "attendance",
+    )
+
+    def column_headers(self) -> list[str]:
+        fields = RosterAssignment._meta
+        return [
+            gettext_lazy("check-in") if c == "attendance" else fields.get_field(c).verbose_name
+            for c in self.columns
+        ]
+
+    def _cells(self, obj, now) -> list:
+        obj.attendance = ATTENDANCE_LABELS[selectors.attendance_of(obj, now=now)]
+        return [register_cell(obj, c) for c in self.columns]
+
+    def rows(self, objects):
+        now = timezone.now()
+        return [(obj, self._cells(obj, now)) for obj in objects]
+
+    def csv_row(self, obj) -> list:
+        return self._cells(obj, timezone.now())

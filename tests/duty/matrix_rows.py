@@ -1,7 +1,9 @@
 """The duty roster's rows of the role × URL table (M-1.2): the security office plans, the duty
 operators and the auditor read; every other role is refused before any lookup."""
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.duty.models import ShiftTemplate
@@ -11,6 +13,8 @@ from tests.factories import UserFactory
 
 VIEW = frozenset({Role.DUTY_OPERATOR, Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR})
 PLAN = frozenset({Role.SECURITY_STAFF, Role.SECURITY_CHIEF})
+ATTENDANCE = PLAN | {Role.AUDITOR}
+OPERATOR = frozenset({Role.DUTY_OPERATOR})
 
 
 def _assign(day: str):
@@ -24,6 +28,8 @@ ROWS: list[Row] = [
     _get("/duty/roster/", VIEW),
     _get("/duty/roster/?month=2026-12", VIEW),
     _get("/duty/templates/", VIEW),
+    _get("/duty/check-ins/", ATTENDANCE),
+    _get("/duty/check-ins/?attendance=late&format=csv", ATTENDANCE),
     _get("/api/duty/assignments/", VIEW),
     _get("/api/duty/assignments/?date_from=2026-12-01&date_to=2026-12-31", VIEW),
     _get("/api/duty/assignments/{duty_assignment}/", VIEW),
@@ -69,6 +75,21 @@ ROWS: list[Row] = [
         {"name": "Matrix split shift", "start_time": "06:30", "length_hours": "6"},
         ("duty.template_create", "M-1.2"),
     ),
+    # The matrix's duty operator checks in and out of their own shift, running now.
+    Row(
+        "POST",
+        "/duty/roster/assignments/{duty_my_shift}/check-in/",
+        OPERATOR,
+        {},
+        ("duty.shift_check_in", "M-1.2"),
+    ),
+    Row(
+        "POST",
+        "/duty/roster/assignments/{duty_my_shift}/check-out/",
+        OPERATOR,
+        {},
+        ("duty.shift_check_out", "M-1.2"),
+    ),
 ]
 
 
@@ -76,6 +97,14 @@ def world(world: dict) -> dict:
     planner = UserFactory(roles=[Role.SECURITY_STAFF], username="matrix-duty-planner")
     operator = UserFactory(roles=[Role.DUTY_OPERATOR], username="matrix-duty-operator")
     template = ShiftTemplate.objects.get(preset=ShiftTemplate.Preset.TWELVE_DAY)
+    # The user the table logs in as a duty operator (tests/core/test_role_url_matrix.py), on a
+    # shift that runs now (the table has no frozen clock).
+    me = UserFactory(roles=[Role.DUTY_OPERATOR], username=f"matrix-{Role.DUTY_OPERATOR}")
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    now_template = ShiftTemplate.objects.create(
+        name="Matrix shift now", start_time=start.time(), length_hours=4
+    )
+    my_shift = roster_assign(operator=me, template=now_template, day=start.date(), by=planner)
     assignment = roster_assign(
         operator=operator, template=template, day=date(2026, 12, 1), by=planner
     )
@@ -83,4 +112,5 @@ def world(world: dict) -> dict:
         "duty_operator": operator.pk,
         "duty_template": template.pk,
         "duty_assignment": assignment.pk,
+        "duty_my_shift": my_shift.pk,
     }
