@@ -25,6 +25,8 @@ class ExportJob(models.Model):
     register = models.CharField(_("register"), max_length=64)  # RegisterListView.register_name
     query = models.TextField(_("search"), blank=True)  # the register's canonical query string
     path = models.CharField(_("register address"), max_length=200, blank=True)
+    # The requester's language: the file's headers and labels and the notification use it.
+    language = models.CharField(_("language"), max_length=16, blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State, default=State.QUEUED)
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     # At the request: the capped count (PAGE_ROWS_CAP + 1 means "more than the cap").

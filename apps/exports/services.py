@@ -73,6 +73,7 @@ def export_request(*, by, register: str, query: str = "", path: str = "") -> Exp
         register=register,
         query=canonical,
         path=path[:200],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
         rows_total=CappedPaginator(queryset, 1).count,
     )
     event_append(
@@ -112,7 +113,7 @@ def export_job_run(*, job_id: int) -> ExportJob | None:
     name = f"{secrets.token_hex(16)}.csv"
     part = export_root() / f"{name}.part"
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(job.language or settings.LANGUAGE_CODE):
             rows, digest, size = _write(job, part)
         os.replace(part, export_root() / name)
     except Exception as exc:
@@ -168,8 +169,9 @@ def _write(job: ExportJob, part: Path) -> tuple[int, str, int]:
 
 
 def _tell(job: ExportJob) -> None:
-    """The owner's notification, with a deep link to the job (issue 15)."""
-    with translation.override(settings.LANGUAGE_CODE):
+    """The owner's notification, in the language they asked in, with a deep link to the job
+    (issue 15)."""
+    with translation.override(job.language or settings.LANGUAGE_CODE):
         if job.state == ExportJob.State.DONE:
             title = _("Export ready: %(rows)d rows") % {"rows": job.rows_done}
             body = _("Download it before %(when)s.") % {

@@ -125,3 +125,17 @@ def test_a_bad_search_is_refused_in_both_languages_and_records_nothing(client, d
     response = client.post("/cameras/?status=nonsense&format=csv", follow=True)
     assert "The search is not valid" in response.content.decode()
     assert not ExportJob.objects.exists()
+
+
+def test_the_file_is_in_the_language_it_was_asked_in(client, duty_operator, settings):
+    _cameras(None, 4)
+    client.force_login(duty_operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    client.post("/cameras/?format=csv")
+    job = run_job(ExportJob.objects.get())
+    assert job.language == "zh-hans"
+    background = csv_rows(b"".join(client.get(f"/exports/{job.pk}/download/").streaming_content))
+    settings.EXPORT_SYNC_MAX_ROWS = 100
+    direct = csv_rows(b"".join(client.get("/cameras/?format=csv").streaming_content))
+    assert background == direct
+    assert background[0][0] == "编号"  # the camera code's column, as the Chinese page heads it
