@@ -8,6 +8,7 @@ from apps.cameras.api.views import CameraViewSet
 from apps.core.api.views import api_not_found_view
 from apps.duty.api.views import AssignmentViewSet, ShiftTemplateViewSet
 from apps.exports.api.views import ExportJobViewSet
+from apps.maintenance.api.views import FaultTicketViewSet, ServiceContractViewSet
 from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
 from apps.requests.api.views import FootageRequestViewSet
 
@@ -18,6 +19,8 @@ router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("cameras", CameraViewSet, basename="camera")
 router.register("patrol/runs", PatrolRunViewSet, basename="patrol-run")
 router.register("patrol/checks", PatrolCheckViewSet, basename="patrol-check")
+router.register("maintenance/contracts", ServiceContractViewSet, basename="maintenance-contract")
+router.register("maintenance/tickets", FaultTicketViewSet, basename="maintenance-ticket")
 router.register("exports", ExportJobViewSet, basename="export")
 router.register("requests", FootageRequestViewSet, basename="footage-request")
 router.register("duty/assignments", AssignmentViewSet, basename="duty-assignment")

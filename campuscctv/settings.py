@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.cameras",
     "apps.patrol",
+    "apps.maintenance",
     "apps.exports",
     "apps.duty",
     "apps.requests",

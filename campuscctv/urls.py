@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/", include("apps.audit.urls")),
     path("cameras/", include("apps.cameras.urls")),
     path("patrol/", include("apps.patrol.urls")),
+    path("maintenance/", include("apps.maintenance.urls")),
     path("requests/", include("apps.requests.urls")),
     path("duty/", include("apps.duty.urls")),
     path("exports/", include("apps.exports.urls")),

@@ -1,0 +1,52 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaintenanceConfig(AppConfig):
+    name = "apps.maintenance"
+    verbose_name = _("Maintenance")
+
+    def ready(self) -> None:
+        from apps.core.dashboard import dashboard_register
+        from apps.core.navigation import NavItem, nav_register
+
+        from . import selectors
+
+        nav_register(
+            NavItem(
+                "maintenance_tickets",
+                _("Fault tickets"),
+                "bi-tools",
+                selectors.TICKET_VIEW_ROLES,
+                order=35,
+            )
+        )
+        nav_register(
+            NavItem(
+                "maintenance_contracts",
+                _("Service contracts"),
+                "bi-file-earmark-text",
+                selectors.CONTRACT_VIEW_ROLES,
+                order=36,
+            )
+        )
+        dashboard_register(selectors.dashboard_cards)
+
+        from apps.core.admin_config import schedule_labels_register
+
+        from .schedules import SCHEDULE_LABELS
+
+        schedule_labels_register(SCHEDULE_LABELS)  # beat schedules in the admin, translated
+        self._connect_fault_records()
+
+    def _connect_fault_records(self) -> None:
+        """A fault record saved by the patrol queues its ticket after commit (M-2.3). The
+        patrol knows nothing of maintenance; the receiver only queues the idempotent sync,
+        and the periodic sync catches anything a lost message missed."""
+        from django.db.models.signals import post_save
+
+        from apps.patrol.models import FaultRecord
+
+        from .tasks import fault_record_saved
+
+        post_save.connect(fault_record_saved, sender=FaultRecord, dispatch_uid="maint_fault")

@@ -1,0 +1,21 @@
+"""Labels of the actions the maintenance services record, for the audit register (M-4.2)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.labels import action_labels_register
+
+action_labels_register(
+    {
+        "maintenance.contract_create": _("Service contract registered"),
+        "maintenance.ticket_open": _("Fault ticket opened"),
+        "maintenance.ticket_acknowledge": _("Fault ticket acknowledged by the vendor"),
+        "maintenance.ticket_on_site": _("Vendor on site for a fault ticket"),
+        "maintenance.ticket_clear": _("Fault ticket cleared by the vendor"),
+        "maintenance.ticket_verify": _("Fault ticket verified"),
+        "maintenance.ticket_reopen": _("Fault ticket reopened"),
+        "maintenance.ticket_close": _("Fault ticket closed"),
+        "maintenance.ticket_pause_start": _("Fault ticket clock paused"),
+        "maintenance.ticket_pause_end": _("Fault ticket clock resumed"),
+        "maintenance.ticket_severity_raise": _("Fault ticket severity raised"),
+    }
+)

@@ -1,0 +1,303 @@
+"""Maintenance by the contracted vendor (M-2.3, M-2.4): contracts and fault tickets.
+
+Models hold fields, choices and constraints; the workflow is in services.py, the clock in
+sla.py (pure)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Department
+from apps.cameras.models import Camera, Location, RandomImagePath
+from apps.patrol.models import FaultRecord, PatrolCheck
+
+from .sla import DEFAULT_HOURS
+
+
+class Severity(models.TextChoices):
+    """The measures' two kinds of fault and their allowances (M-2.4)."""
+
+    GENERAL = "general", _("General fault")
+    MAJOR = "major", _("Major fault")
+
+
+class ServiceContract(models.Model):
+    """The written contract with a maintenance vendor (M-2.4): its period, the SLA hours per
+    severity (never laxer than the measures) and the signed responsibility and
+    information-security/confidentiality document."""
+
+    vendor = models.ForeignKey(
+        Department,
+        verbose_name=_("maintenance vendor"),
+        on_delete=models.PROTECT,
+        related_name="service_contracts",
+        limit_choices_to={"kind": Department.Kind.MAINTENANCE_VENDOR},
+    )
+    number = models.CharField(_("contract number"), max_length=64, unique=True)
+    starts_on = models.DateField(_("valid from"))
+    ends_on = models.DateField(_("valid until"))
+    general_hours = models.PositiveSmallIntegerField(
+        _("general fault cleared within (hours)"), default=DEFAULT_HOURS["general"]
+    )
+    major_hours = models.PositiveSmallIntegerField(
+        _("major fault cleared within (hours)"), default=DEFAULT_HOURS["major"]
+    )
+    contacts = models.TextField(_("contacts"), blank=True)
+    # Stored under a random name below MEDIA_ROOT, which no route serves: only the scoped
+    # contract document view sends it (M-3.1 kit, apps/core/media.py).
+    document = models.FileField(
+        _("signed responsibility and confidentiality document"),
+        upload_to=RandomImagePath("maintenance/contracts"),
+        max_length=200,
+    )
+    document_type = models.CharField(_("document type"), max_length=40)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-ends_on", "-id"]
+        verbose_name = _("service contract")
+        verbose_name_plural = _("service contracts")
+        indexes = [
+            models.Index(fields=["vendor", "ends_on"], name="maint_contract_vendor_end"),
+            models.Index(fields=["-ends_on", "-id"], name="maint_contract_end"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="contract_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(general_hours__gte=1, general_hours__lte=DEFAULT_HOURS["general"]),
+                name="contract_general_hours_within_measures",
+            ),
+            models.CheckConstraint(
+                condition=Q(major_hours__gte=1, major_hours__lte=DEFAULT_HOURS["major"]),
+                name="contract_major_hours_within_measures",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.vendor})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("maintenance_contract_detail", args=[self.pk])
+
+    def hours(self) -> dict[str, int]:
+        return {Severity.GENERAL: self.general_hours, Severity.MAJOR: self.major_hours}
+
+
+class FaultTicket(models.Model):
+    """One fault on the vendor's clock (M-2.3: time it happened, location, symptom, time
+    cleared; M-2.4: cleared within the severity's hours). Opened by a duty operator or from a
+    confirmed patrol fault (one ticket per fault record)."""
+
+    class State(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged by the vendor")
+        ON_SITE = "on_site", _("Vendor on site")
+        CLEARED = "cleared", _("Cleared by the vendor")
+        REOPENED = "reopened", _("Reopened")
+        VERIFIED = "verified", _("Verified")
+        CLOSED = "closed", _("Closed")
+
+    number = models.CharField(_("ticket number"), max_length=32, unique=True, null=True)
+    camera = models.ForeignKey(
+        Camera,
+        verbose_name=_("camera"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("location"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # None: no known vendor, the ticket waits in the security office's queue.
+    vendor = models.ForeignKey(
+        Department,
+        verbose_name=_("maintenance vendor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contract = models.ForeignKey(
+        ServiceContract,
+        verbose_name=_("service contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    # One ticket per fault record, held by the database (idempotent sync, M-2.3).
+    fault_record = models.OneToOneField(
+        FaultRecord,
+        verbose_name=_("fault record"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ticket",
+    )
+    patrol_check = models.ForeignKey(
+        PatrolCheck,
+        verbose_name=_("patrol check"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    severity = models.CharField(
+        _("severity"), max_length=20, choices=Severity.choices, default=Severity.GENERAL
+    )
+    allowance_hours = models.PositiveSmallIntegerField(_("to be cleared within (hours)"))
+    symptom = models.CharField(_("symptom"), max_length=300)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.REPORTED
+    )
+    occurred_at = models.DateTimeField(_("time it happened"))
+    reported_at = models.DateTimeField(_("reported at"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    on_site_at = models.DateTimeField(_("on site at"), null=True, blank=True)
+    cleared_at = models.DateTimeField(_("time cleared"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # The clock as the services last computed it (sla.py), so lists filter by it:
+    deadline_at = models.DateTimeField(_("deadline"))
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    clock_stopped_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("fault ticket")
+        verbose_name_plural = _("fault tickets")
+        indexes = [
+            models.Index(fields=["-reported_at", "-id"], name="maint_ticket_reported"),
+            models.Index(fields=["state", "-reported_at"], name="maint_ticket_state"),
+            models.Index(fields=["severity", "-reported_at"], name="maint_ticket_severity"),
+            models.Index(fields=["vendor", "-reported_at"], name="maint_ticket_vendor"),
+            models.Index(fields=["camera", "-reported_at"], name="maint_ticket_camera"),
+            models.Index(fields=["clock_stopped_at", "deadline_at"], name="maint_ticket_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(camera__isnull=False) | Q(location__isnull=False),
+                name="ticket_names_camera_or_location",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("maintenance_ticket_detail", args=[self.pk])
+
+
+class TicketEvent(models.Model):
+    """The ticket's history: one row per state change, pause and severity change, with who
+    and when (M-2.3's times kept, not overwritten)."""
+
+    class Kind(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ON_SITE = "on_site", _("On site")
+        CLEARED = "cleared", _("Cleared")
+        REOPENED = "reopened", _("Reopened")
+        VERIFIED = "verified", _("Verified")
+        CLOSED = "closed", _("Closed")
+        PAUSED = "paused", _("Clock paused")
+        RESUMED = "resumed", _("Clock resumed")
+        SEVERITY = "severity", _("Severity changed")
+
+    ticket = models.ForeignKey(
+        FaultTicket, verbose_name=_("fault ticket"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_state = models.CharField(_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["ticket_id", "at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        indexes = [models.Index(fields=["ticket", "at", "id"], name="maint_event_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
+class TicketPause(models.Model):
+    """A pause of the clock (M-2.4): a reason from the fixed list, started and ended
+    explicitly, subtracted exactly once. At most one open pause per ticket."""
+
+    class Reason(models.TextChoices):
+        ACCESS_REFUSED = "access_refused", _("Site access refused by the college")
+        PART_ON_ORDER = "part_on_order", _("Part on order (security chief's consent)")
+        COLLEGE_POSTPONED = "college_postponed", _("Work postponed at the college's request")
+
+    ticket = models.ForeignKey(
+        FaultTicket, verbose_name=_("fault ticket"), on_delete=models.PROTECT, related_name="pauses"
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    started_at = models.DateTimeField(_("paused at"))
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paused by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["ticket_id", "started_at", "id"]
+        verbose_name = _("clock pause")
+        verbose_name_plural = _("clock pauses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(ended_at=None), name="one_open_pause_per_ticket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.reason}"

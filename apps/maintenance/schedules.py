@@ -1,0 +1,16 @@
+"""Labels of maintenance's beat schedule and tasks in the admin (the stored names are those of
+migration 0002; they stay the key)."""
+
+from django.utils.translation import gettext_lazy as _
+
+SCHEDULE_LABELS = {
+    "Open fault tickets from confirmed patrol faults (M-2.3)": _(
+        "Open fault tickets from confirmed patrol faults (M-2.3)"
+    ),
+    "apps.maintenance.tasks.maintenance_tickets_sync": _(
+        "Open fault tickets from confirmed patrol faults"
+    ),
+    "apps.maintenance.tasks.maintenance_ticket_from_fault": _(
+        "Open the fault ticket of one patrol fault record"
+    ),
+}

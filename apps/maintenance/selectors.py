@@ -1,0 +1,278 @@
+"""Reads of maintenance, scoped to who is asking: a vendor engineer sees their own company's
+contracts and tickets only (M-1.3, M-2.4); out of scope is 404."""
+
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role, User
+from apps.cameras.models import Camera
+from apps.cameras.selectors import VIEW_ROLES as CAMERA_VIEW_ROLES
+from apps.cameras.selectors import camera_list
+
+from . import sla
+from .models import FaultTicket, ServiceContract, TicketEvent, TicketPause
+
+CONTRACT_WRITE_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
+CONTRACT_VIEW_ROLES = (
+    Role.DUTY_OPERATOR,
+    Role.SECURITY_STAFF,
+    Role.SECURITY_CHIEF,
+    Role.AUDITOR,
+    Role.VENDOR_ENGINEER,
+)
+TICKET_VIEW_ROLES = CAMERA_VIEW_ROLES
+# Who opens a ticket by hand and confirms a vendor's clear (M-2.3: reported to the office).
+OFFICE_ROLES = (Role.DUTY_OPERATOR, Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
+# Who raises severity, pauses the clock and closes (the security office, M-2.4).
+SUPERVISOR_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
+EXPIRY_WARNING_DAYS = 30
+
+# Ticket states where the fault is still the vendor's to clear.
+OPEN_STATES = (
+    FaultTicket.State.REPORTED,
+    FaultTicket.State.ACKNOWLEDGED,
+    FaultTicket.State.ON_SITE,
+    FaultTicket.State.REOPENED,
+)
+
+
+def _vendor_scope(user: User) -> int | None:
+    """The company a vendor engineer is limited to (0: none at all); None: no limit."""
+    if user.is_superuser or not user.is_vendor_engineer:
+        return None
+    return user.department_id or 0
+
+
+# --- contracts
+
+
+def contract_list(*, user: User) -> QuerySet[ServiceContract]:
+    qs = ServiceContract.objects.select_related("vendor")
+    if not (user.is_superuser or user.has_any_role(*CONTRACT_VIEW_ROLES)):
+        return qs.none()
+    scope = _vendor_scope(user)
+    return qs if scope is None else qs.filter(vendor_id=scope)
+
+
+def contract_get(*, user: User, pk: int) -> ServiceContract:
+    return get_object_or_404(contract_list(user=user).select_related("created_by"), pk=pk)
+
+
+def contract_may_create(*, user: User) -> bool:
+    return user.has_any_role(*CONTRACT_WRITE_ROLES)
+
+
+def contracts_valid(*, on) -> QuerySet[ServiceContract]:
+    """Contracts in force on a local day."""
+    return ServiceContract.objects.filter(starts_on__lte=on, ends_on__gte=on)
+
+
+def contract_in_force(*, vendor_id: int | None, on) -> ServiceContract | None:
+    """The vendor's contract in force on ``on`` (the latest ending if several)."""
+    if vendor_id is None:
+        return None
+    return contracts_valid(on=on).filter(vendor_id=vendor_id).order_by("-ends_on", "-id").first()
+
+
+def contracts_expiring(*, user: User, today=None) -> QuerySet[ServiceContract]:
+    """In force today and ending within EXPIRY_WARNING_DAYS (M-2.4: the vendor's contract
+    must not lapse unnoticed)."""
+    today = today or timezone.localdate()
+    return contract_list(user=user).filter(
+        starts_on__lte=today,
+        ends_on__gte=today,
+        ends_on__lte=today + timedelta(days=EXPIRY_WARNING_DAYS),
+    )
+
+
+def cameras_without_contract(*, user: User, today=None) -> QuerySet[Camera]:
+    """Cameras in service whose vendor has no contract in force today, or that name no
+    vendor at all (nobody is bound to clear their faults, M-2.4)."""
+    today = today or timezone.localdate()
+    in_force = contracts_valid(on=today).filter(vendor_id=OuterRef("vendor_id"))
+    return (
+        camera_list(user=user)
+        .filter(status=Camera.Status.ACTIVE)
+        .filter(Q(vendor=None) | ~Exists(in_force))
+    )
+
+
+# --- tickets
+
+
+def ticket_list(*, user: User) -> QuerySet[FaultTicket]:
+    """Tickets the user may open: a vendor engineer their company's only (M-1.3, M-2.4);
+    the security office's queue (no vendor) is not theirs."""
+    qs = FaultTicket.objects.select_related("camera", "location__site", "vendor")
+    if not (user.is_superuser or user.has_any_role(*TICKET_VIEW_ROLES)):
+        return qs.none()
+    scope = _vendor_scope(user)
+    return qs if scope is None else qs.filter(vendor_id=scope)
+
+
+def ticket_get(*, user: User, pk: int) -> FaultTicket:
+    return get_object_or_404(
+        ticket_list(user=user).select_related(
+            "contract", "reported_by", "fault_record", "patrol_check"
+        ),
+        pk=pk,
+    )
+
+
+def ticket_overdue_q(*, now=None) -> Q:
+    """Breached tickets, from the stored clock: running and past the deadline (not paused),
+    or stopped by a clear that came after it."""
+    now = now or timezone.now()
+    return Q(clock_stopped_at=None, paused_since=None, deadline_at__lt=now) | Q(
+        clock_stopped_at__isnull=False, clock_stopped_at__gt=F("deadline_at")
+    )
+
+
+def ticket_history(*, ticket: FaultTicket) -> list[tuple]:
+    """The state changes as (time, state) for the clock."""
+    return list(
+        ticket.events.exclude(to_state="").order_by("at", "id").values_list("at", "to_state")
+    )
+
+
+def ticket_pauses(*, ticket: FaultTicket) -> list[sla.Interval]:
+    return [
+        sla.Interval(start, end)
+        for start, end in ticket.pauses.order_by("started_at").values_list("started_at", "ended_at")
+    ]
+
+
+def ticket_clock(*, ticket: FaultTicket, at=None) -> sla.Clock:
+    """The ticket's SLA clock now (M-2.4), from its history and pauses (sla.py)."""
+    return sla.sla_clock(
+        reported_at=ticket.reported_at,
+        allowance=timedelta(hours=ticket.allowance_hours),
+        pauses=ticket_pauses(ticket=ticket),
+        history=ticket_history(ticket=ticket),
+        at=at or timezone.now(),
+    )
+
+
+def ticket_timeline(*, ticket: FaultTicket) -> QuerySet[TicketEvent]:
+    return ticket.events.select_related("by").order_by("at", "id")
+
+
+def ticket_open_pause(*, ticket: FaultTicket) -> TicketPause | None:
+    return ticket.pauses.filter(ended_at=None).first()
+
+
+# Which roles ever perform each verb: anyone else is refused (403) before any lookup.
+VERB_ROLES = {
+    "acknowledge": (Role.VENDOR_ENGINEER,),
+    "on_site": (Role.VENDOR_ENGINEER,),
+    "clear": (Role.VENDOR_ENGINEER,),
+    "verify": OFFICE_ROLES,
+    "reopen": OFFICE_ROLES,
+    "close": SUPERVISOR_ROLES,
+    "pause_start": SUPERVISOR_ROLES,
+    "severity_raise": SUPERVISOR_ROLES,
+    "pause_end": (*SUPERVISOR_ROLES, Role.VENDOR_ENGINEER),
+}
+
+
+def ticket_may_ever(*, user: User, verb: str) -> bool:
+    """Whether the user's role performs ``verb`` on any ticket (not whether now)."""
+    return user.has_any_role(*VERB_ROLES.get(verb, ()))
+
+
+def _is_tickets_vendor(user: User, ticket: FaultTicket) -> bool:
+    return bool(
+        user.is_vendor_engineer
+        and ticket.vendor_id is not None
+        and ticket.vendor_id == user.department_id
+    )
+
+
+def ticket_actions(*, user: User, ticket: FaultTicket) -> set[str]:
+    """The verbs ``user`` may perform on ``ticket`` now; the services enforce this set and
+    the page shows a button for each."""
+    State = FaultTicket.State
+    actions: set[str] = set()
+    vendor = _is_tickets_vendor(user, ticket)
+    office = user.has_any_role(*OFFICE_ROLES) and not user.is_vendor_engineer
+    supervisor = user.has_any_role(*SUPERVISOR_ROLES) and not user.is_vendor_engineer
+    paused = ticket.paused_since is not None
+    if vendor and not paused:
+        if ticket.state == State.REPORTED:
+            actions.add("acknowledge")
+        if ticket.state in (State.ACKNOWLEDGED, State.REOPENED):
+            actions.add("on_site")
+        if ticket.state in (State.ACKNOWLEDGED, State.ON_SITE, State.REOPENED):
+            actions.add("clear")
+    if office and ticket.state == State.CLEARED:
+        actions |= {"verify", "reopen"}
+    if office and ticket.state == State.VERIFIED:
+        actions.add("reopen")
+    if supervisor:
+        if ticket.state == State.VERIFIED:
+            actions.add("close")
+        if ticket.state in OPEN_STATES:
+            actions.add("pause_end" if paused else "pause_start")
+        if ticket.state in (*OPEN_STATES, State.CLEARED) and ticket.severity == "general":
+            actions.add("severity_raise")
+    elif vendor and paused and ticket.state in OPEN_STATES:
+        actions.add("pause_end")  # the vendor may say the wait is over (on site again)
+    return actions
+
+
+def dashboard_cards(user: User) -> list[dict]:
+    """Contracts about to lapse and cameras no contract covers (M-2.4), open and breached
+    tickets (M-2.3); a fixed number of queries."""
+    cards: list[dict] = []
+    group = _("Maintenance")
+    if user.has_any_role(*TICKET_VIEW_ROLES) or user.is_superuser:
+        counts = ticket_list(user=user).aggregate(
+            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
+            overdue=Count("pk", filter=~Q(state=FaultTicket.State.CLOSED) & ticket_overdue_q()),
+        )
+        cards += [
+            {
+                "key": "tickets_open",
+                "label": _("Open fault tickets"),
+                "count": counts["open"],
+                "url": reverse("maintenance_tickets") + "?open=true",
+                "css": "text-warning" if counts["open"] else "",
+                "group": group,
+            },
+            {
+                "key": "tickets_overdue",
+                "label": _("Fault tickets past their deadline"),
+                "count": counts["overdue"],
+                "url": reverse("maintenance_tickets") + "?overdue=true",
+                "css": "text-danger" if counts["overdue"] else "",
+                "group": group,
+            },
+        ]
+    # The contracts are the security office's to keep in force (M-2.4): its staff see them.
+    if user.has_any_role(*SUPERVISOR_ROLES) and not user.is_vendor_engineer:
+        expiring = contracts_expiring(user=user).count()
+        uncovered = cameras_without_contract(user=user).count()
+        cards += [
+            {
+                "key": "contracts_expiring",
+                "label": _("Service contracts ending within 30 days"),
+                "count": expiring,
+                "url": reverse("maintenance_contracts") + "?expiring=true",
+                "css": "text-warning" if expiring else "",
+                "group": group,
+            },
+            {
+                "key": "cameras_without_contract",
+                "label": _("Cameras whose vendor has no valid contract"),
+                "count": uncovered,
+                "url": reverse("maintenance_contracts"),
+                "css": "text-danger" if uncovered else "",
+                "group": group,
+            },
+        ]
+    return cards

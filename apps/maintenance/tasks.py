@@ -1,0 +1,39 @@
+"""Celery tasks of maintenance: idempotent wrappers over the services (they take ids, load
+fresh state, and can run twice without harm; the database records what is still due)."""
+
+from functools import partial
+
+from celery import shared_task
+from django.db import transaction
+
+from . import services
+
+SYNC_TASK = "apps.maintenance.tasks.maintenance_tickets_sync"
+
+
+@shared_task(acks_late=True)
+def maintenance_ticket_from_fault(record_id: int) -> int | None:
+    """The ticket of one fault record (M-2.3); a second delivery finds it and returns."""
+    from apps.patrol.models import FaultRecord
+
+    record = FaultRecord.objects.select_related("camera__location", "first_check").filter(
+        pk=record_id
+    )
+    record = record.first()
+    if record is None:
+        return None
+    ticket, _created = services.ticket_from_fault_record(record=record)
+    return ticket.pk
+
+
+@shared_task
+def maintenance_tickets_sync() -> list[int]:
+    """Beat's safety net: every fault record without its ticket gets one (M-2.3)."""
+    return services.tickets_sync()
+
+
+def fault_record_saved(sender, instance, created: bool, **kwargs) -> None:
+    """post_save of the patrol's FaultRecord: queue its ticket once the record is committed.
+    Only queues; the rule (one ticket per record) is the service's."""
+    if created and not kwargs.get("raw"):
+        transaction.on_commit(partial(maintenance_ticket_from_fault.delay, instance.pk))

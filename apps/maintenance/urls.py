@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("contracts/", views.ContractRegisterView.as_view(), name="maintenance_contracts"),
+    path("contracts/new/", views.contract_create_view, name="maintenance_contract_create"),
+    path("contracts/<int:pk>/", views.contract_detail_view, name="maintenance_contract_detail"),
+    path(
+        "contracts/<int:pk>/document/",
+        views.contract_document_view,
+        name="maintenance_contract_document",
+    ),
+    path("tickets/", views.TicketRegisterView.as_view(), name="maintenance_tickets"),
+    path("tickets/new/", views.ticket_open_view, name="maintenance_ticket_open"),
+    path("tickets/<int:pk>/", views.ticket_detail_view, name="maintenance_ticket_detail"),
+    # One address per state change (the role × URL table tries each).
+    *(
+        path(
+            f"tickets/<int:pk>/{verb}/",
+            views.ticket_action_view,
+            {"verb": verb},
+            name=f"maintenance_ticket_{verb}",
+        )
+        for verb in views.TICKET_VERBS
+    ),
+]

@@ -1,0 +1,227 @@
+"""Maintenance rows of the role × URL table (M-1.2, M-1.3, M-2.3, M-2.4): contracts and fault
+tickets, pages and API; another company's records are not found by a vendor engineer (404),
+nor is a ticket of the security office's queue (no vendor)."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.cameras.models import Camera
+from apps.maintenance import services
+from tests.core.matrix import OFFICE_VIEWERS, PATROLLERS, SIGNERS, VENDOR, VIEWERS, Row, _get
+from tests.factories import CameraFactory, UserFactory
+from tests.maintenance.factories import PDF, contract
+
+CONTRACT_READERS = frozenset(
+    {
+        Role.DUTY_OPERATOR,
+        Role.SECURITY_STAFF,
+        Role.SECURITY_CHIEF,
+        Role.AUDITOR,
+        Role.VENDOR_ENGINEER,
+    }
+)
+
+
+def _contract_form(world: dict) -> dict:
+    today = timezone.localdate()
+    return {
+        "vendor": world["vendor"].pk,
+        "number": "HT-MATRIX-NEW",
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=365)).isoformat(),
+        "general_hours": 6,
+        "major_hours": 24,
+        "contacts": "",
+        "document": SimpleUploadedFile("signed.pdf", PDF, "application/pdf"),
+    }
+
+
+def _ticket_form(world: dict) -> dict:
+    occurred = timezone.localtime() - timedelta(minutes=30)
+    return {
+        "camera": world["camera"],
+        "occurred_at": occurred.strftime("%Y-%m-%dT%H:%M"),
+        "symptom": "Picture black since the storm",
+        "severity": "general",
+    }
+
+
+def _act(key: str, verb: str, allowed, audit, data=None, *, api: bool = False, **kwargs) -> Row:
+    prefix = "/api/maintenance/tickets" if api else "/maintenance/tickets"
+    return Row(
+        "POST",
+        f"{prefix}/{{{'api_' if api else ''}{key}}}/{verb}/",
+        frozenset(allowed),
+        data or {},
+        audit,
+        json=api,
+        **kwargs,
+    )
+
+
+def _state_changes(*, api: bool) -> list[Row]:
+    """One row per state change, each on a ticket of its own in the state it needs."""
+    return [
+        _act("ticket", "acknowledge", VENDOR, ("maintenance.ticket_acknowledge", "M-2.4"), api=api),
+        _act("acknowledged", "on_site", VENDOR, ("maintenance.ticket_on_site", "M-2.4"), api=api),
+        _act(
+            "on_site",
+            "clear",
+            VENDOR,
+            ("maintenance.ticket_clear", "M-2.3"),
+            {"note": "PoE switch port replaced"},
+            api=api,
+        ),
+        _act("cleared", "verify", PATROLLERS, ("maintenance.ticket_verify", "M-2.3"), api=api),
+        _act(
+            "cleared2",
+            "reopen",
+            PATROLLERS,
+            ("maintenance.ticket_reopen", "M-2.3"),
+            {"note": "Still black on the wall"},
+            api=api,
+        ),
+        _act("verified", "close", SIGNERS, ("maintenance.ticket_close", "M-2.3"), api=api),
+        _act(
+            "open_ticket",
+            "pause_start",
+            SIGNERS,
+            ("maintenance.ticket_pause_start", "M-2.4"),
+            {"reason": "access_refused", "note": "Exam hall locked"},
+            api=api,
+        ),
+        _act(
+            "paused",
+            "pause_end",
+            SIGNERS | VENDOR,
+            ("maintenance.ticket_pause_end", "M-2.4"),
+            api=api,
+        ),
+        _act(
+            "open_ticket2",
+            "severity_raise",
+            SIGNERS,
+            ("maintenance.ticket_severity_raise", "M-2.4"),
+            {"note": "Main gate camera"},
+            api=api,
+        ),
+        # another company's ticket: not found by a vendor engineer, refused to everyone else
+        _act("other_ticket", "acknowledge", (), None, not_found=VENDOR, api=api),
+        _act("other_on_site", "clear", (), None, {"note": "not mine"}, not_found=VENDOR, api=api),
+    ]
+
+
+ROWS = [
+    # contracts (M-2.4)
+    _get("/maintenance/contracts/", CONTRACT_READERS),
+    _get("/maintenance/contracts/?format=csv", CONTRACT_READERS),
+    _get("/maintenance/contracts/new/", SIGNERS),
+    _get("/maintenance/contracts/{contract}/", CONTRACT_READERS),
+    _get("/maintenance/contracts/{contract}/document/", CONTRACT_READERS),
+    _get("/maintenance/contracts/{other_contract}/", CONTRACT_READERS - VENDOR, not_found=VENDOR),
+    _get(
+        "/maintenance/contracts/{other_contract}/document/",
+        CONTRACT_READERS - VENDOR,
+        not_found=VENDOR,
+    ),
+    Row(
+        "POST",
+        "/maintenance/contracts/new/",
+        SIGNERS,
+        _contract_form,
+        ("maintenance.contract_create", "M-2.4"),
+    ),
+    # tickets: pages (M-2.3, M-2.4)
+    _get("/maintenance/tickets/", VIEWERS),
+    _get("/maintenance/tickets/?format=csv", VIEWERS),
+    _get("/maintenance/tickets/new/", PATROLLERS),
+    _get("/maintenance/tickets/{ticket}/", VIEWERS),
+    _get("/maintenance/tickets/{other_ticket}/", OFFICE_VIEWERS, not_found=VENDOR),
+    _get("/maintenance/tickets/{queue_ticket}/", OFFICE_VIEWERS, not_found=VENDOR),
+    Row(
+        "POST",
+        "/maintenance/tickets/new/",
+        PATROLLERS,
+        _ticket_form,
+        ("maintenance.ticket_open", "M-2.3"),
+    ),
+    # tickets: one state change each, by the roles that make it
+    *_state_changes(api=False),
+    # API (M-2.3, M-2.4)
+    _get("/api/maintenance/contracts/", CONTRACT_READERS),
+    _get("/api/maintenance/contracts/{contract}/", CONTRACT_READERS),
+    _get(
+        "/api/maintenance/contracts/{other_contract}/",
+        CONTRACT_READERS - VENDOR,
+        not_found=VENDOR,
+    ),
+    _get("/api/maintenance/tickets/", VIEWERS),
+    _get("/api/maintenance/tickets/{ticket}/", VIEWERS),
+    _get("/api/maintenance/tickets/{other_ticket}/", OFFICE_VIEWERS, not_found=VENDOR),
+    _get("/api/maintenance/tickets/{queue_ticket}/", OFFICE_VIEWERS, not_found=VENDOR),
+    *_state_changes(api=True),
+]
+
+
+def world(world: dict) -> dict:
+    vendor = world["vendor"]
+    other_camera = Camera.objects.get(pk=world["other_camera"])
+    camera = Camera.objects.get(pk=world["camera"])
+    staff = UserFactory(roles=[Role.SECURITY_STAFF], username="mx-maint-staff")
+    operator = UserFactory(roles=[Role.DUTY_OPERATOR], username="mx-maint-operator")
+    engineer = UserFactory(
+        roles=[Role.VENDOR_ENGINEER], username="mx-maint-vendor", department=vendor
+    )
+    other_engineer = UserFactory(
+        roles=[Role.VENDOR_ENGINEER], username="mx-maint-other", department=other_camera.vendor
+    )
+    own = contract(vendor=vendor, by=staff, number="HT-MATRIX-1")
+    other = contract(vendor=other_camera.vendor, by=staff, number="HT-MATRIX-2")
+
+    def opened(cam=camera, **kwargs):
+        return services.ticket_open(
+            by=operator,
+            camera=cam,
+            symptom="No signal",
+            severity="general",
+            occurred_at=timezone.now() - timedelta(minutes=10),
+            **kwargs,
+        )
+
+    def acknowledged(cam=camera, by=engineer):
+        return services.ticket_acknowledge(ticket=opened(cam), by=by)
+
+    def on_site(cam=camera, by=engineer):
+        return services.ticket_on_site(ticket=acknowledged(cam, by), by=by)
+
+    def cleared():
+        return services.ticket_clear(ticket=on_site(), by=engineer, note="fixed")
+
+    def tickets_in_each_state(prefix: str) -> dict:
+        paused = opened()
+        services.ticket_pause_start(ticket=paused, by=staff, reason="access_refused")
+        return {
+            f"{prefix}ticket": opened().pk,
+            f"{prefix}acknowledged": acknowledged().pk,
+            f"{prefix}on_site": on_site().pk,
+            f"{prefix}cleared": cleared().pk,
+            f"{prefix}cleared2": cleared().pk,
+            f"{prefix}verified": services.ticket_verify(ticket=cleared(), by=operator).pk,
+            f"{prefix}open_ticket": opened().pk,
+            f"{prefix}open_ticket2": opened().pk,
+            f"{prefix}paused": paused.pk,
+            f"{prefix}other_ticket": opened(other_camera).pk,
+            f"{prefix}other_on_site": on_site(other_camera, other_engineer).pk,
+        }
+
+    queue_camera = CameraFactory(code="MX-NOVENDOR", vendor=None, location=camera.location)
+    return {
+        "contract": own.pk,
+        "other_contract": other.pk,
+        **tickets_in_each_state(""),
+        **tickets_in_each_state("api_"),
+        "queue_ticket": opened(queue_camera).pk,
+    }
