@@ -3,6 +3,7 @@ operators and the auditor read; every other role is refused before any lookup.""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from apps.accounts.models import Role
@@ -90,6 +91,22 @@ ROWS: list[Row] = [
         {},
         ("duty.shift_check_out", "M-1.2"),
     ),
+    Row(
+        "POST",
+        "/api/duty/assignments/{duty_my_next_shift}/check-in/",
+        OPERATOR,
+        {},
+        ("duty.shift_check_in", "M-1.2"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/duty/assignments/{duty_my_next_shift}/check-out/",
+        OPERATOR,
+        {},
+        ("duty.shift_check_out", "M-1.2"),
+        json=True,
+    ),
 ]
 
 
@@ -98,13 +115,19 @@ def world(world: dict) -> dict:
     operator = UserFactory(roles=[Role.DUTY_OPERATOR], username="matrix-duty-operator")
     template = ShiftTemplate.objects.get(preset=ShiftTemplate.Preset.TWELVE_DAY)
     # The user the table logs in as a duty operator (tests/core/test_role_url_matrix.py), on a
-    # shift that runs now (the table has no frozen clock).
+    # 1-hour shift running now and the next one, whose check-in opens now (the table has no
+    # frozen clock): the pages check in and out of the first, the API of the second.
     me = UserFactory(roles=[Role.DUTY_OPERATOR], username=f"matrix-{Role.DUTY_OPERATOR}")
-    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
-    now_template = ShiftTemplate.objects.create(
-        name="Matrix shift now", start_time=start.time(), length_hours=4
-    )
-    my_shift = roster_assign(operator=me, template=now_template, day=start.date(), by=planner)
+    early = timedelta(minutes=settings.DUTY_CHECK_IN_EARLY_MINUTES)
+    now = timezone.localtime()
+    shifts = []
+    for start in (now - early, now + early):
+        template = ShiftTemplate.objects.create(
+            name=f"Matrix shift {len(shifts)}", start_time=start.time(), length_hours=1
+        )
+        day = start.date()
+        shifts.append(roster_assign(operator=me, template=template, day=day, by=planner))
+    my_shift, my_next_shift = shifts
     assignment = roster_assign(
         operator=operator, template=template, day=date(2026, 12, 1), by=planner
     )
@@ -113,4 +136,5 @@ def world(world: dict) -> dict:
         "duty_template": template.pk,
         "duty_assignment": assignment.pk,
         "duty_my_shift": my_shift.pk,
+        "duty_my_next_shift": my_next_shift.pk,
     }

@@ -114,3 +114,19 @@ def test_outside_the_window_no_button_and_a_message(client, clock, night):
     response = client.post(f"/duty/roster/assignments/{night.pk}/check-in/", follow=True)
     assert "Check-in opens 30 minutes before" in response.content.decode()
     assert RosterAssignment.objects.get(pk=night.pk).checked_in_at is None
+
+
+def test_check_in_and_out_through_the_api(client, clock, night, duty_operator):
+    clock(START + timedelta(minutes=1))
+    client.force_login(duty_operator)  # not their shift: found, refused by the rule
+    refused = client.post(f"/api/duty/assignments/{night.pk}/check-in/")
+    assert refused.status_code == 400 and refused.json()["clause"] == "M-1.2"
+    client.force_login(night.operator)
+    body = client.post(f"/api/duty/assignments/{night.pk}/check-in/").json()
+    assert body["checked_in_at"] == "2026-12-31T20:01:00+08:00"
+    clock(START + timedelta(hours=12, minutes=2))
+    client.force_login(night.operator)  # the idle session ended in those 12 hours
+    body = client.post(f"/api/duty/assignments/{night.pk}/check-out/").json()
+    assert body["checked_out_at"] == "2027-01-01T08:02:00+08:00"
+    again = client.post(f"/api/duty/assignments/{night.pk}/check-out/")
+    assert again.status_code == 400

@@ -1,8 +1,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 from apps.core.api.permissions import role_permission
 
 from .. import selectors, services
@@ -37,6 +38,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "ends_at",
             "assigned_by",
             "assigned_at",
+            "checked_in_at",
+            "checked_out_at",
         ]
 
 
@@ -76,8 +79,15 @@ class AssignmentViewSet(
         return selectors.assignment_list(user=self.request.user).order_by("starts_at", "pk")
 
     def get_permissions(self):
-        if self.action == "create":  # refused (403) before anything is read
-            return [role_permission(*selectors.ROSTER_PLAN_ROLES)()]
+        # Refused (403) before anything is read: planning is the office's, checking in the
+        # duty operators' (their own shift: the service says so otherwise, a 400).
+        roles = {
+            "create": selectors.ROSTER_PLAN_ROLES,
+            "check_in": (Role.DUTY_OPERATOR,),
+            "check_out": (Role.DUTY_OPERATOR,),
+        }.get(self.action)
+        if roles is not None:
+            return [role_permission(*roles)()]
         return super().get_permissions()
 
     @extend_schema(request=AssignSerializer, responses={201: AssignmentSerializer})
@@ -91,4 +101,22 @@ class AssignmentViewSet(
         return Response(
             AssignmentSerializer(assignment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        """The duty operator checks in to their own shift (M-1.2)."""
+        assignment = services.shift_check_in(assignment=self.get_object(), by=request.user)
+        return Response(
+            AssignmentSerializer(assignment, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request, pk=None):
+        """The duty operator checks out of their shift (M-1.2)."""
+        assignment = services.shift_check_out(assignment=self.get_object(), by=request.user)
+        return Response(
+            AssignmentSerializer(assignment, context=self.get_serializer_context()).data
         )
