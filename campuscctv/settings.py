@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name ("state") get a name of their own, not a hash.
     "ENUM_NAME_OVERRIDES": {
         "FootageRequestStateEnum": "apps.requests.models.FootageRequest.State",
+        "RequestAttachmentKindEnum": "apps.requests.models.RequestAttachment.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -69,6 +69,18 @@ def _form(requester_type: str):
     return data
 
 
+def _api_form(requester_type: str):
+    def data(world: dict) -> dict:
+        end = timezone.now() - timedelta(days=1)
+        return {
+            **_form(requester_type)(world),
+            "span_from": (end - timedelta(hours=1)).isoformat(),
+            "span_to": end.isoformat(),
+        }
+
+    return data
+
+
 def _attachment(world: dict) -> dict:
     return {"kind": "other", "file": SimpleUploadedFile("notice.pdf", PDF, "application/pdf")}
 
@@ -141,6 +153,50 @@ ROWS = [
     ),
     _get("/api/requests/", VIEW),
     _get("/api/requests/{req_student}/", STUDENT_SEERS, not_found=STUDENT_HIDDEN),
+    Row(
+        "POST",
+        "/api/requests/",
+        frozenset({Role.APPLICANT}),
+        _api_form("student"),
+        ("requests.request_file", "M-3.5"),
+        json=True,
+        label="POST /api/requests/ (student)",
+    ),
+    Row(
+        "POST",
+        "/api/requests/",
+        frozenset({Role.SECURITY_STAFF}),
+        _api_form("external"),
+        ("requests.request_file", "M-3.5"),
+        json=True,
+        label="POST /api/requests/ (external)",
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_draft_attach_api}/attachments/",
+        frozenset({Role.APPLICANT}),
+        _attachment,
+        ("requests.attachment_add", "M-3.3"),
+        not_found=frozenset({Role.SECURITY_STAFF}),
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_draft_submit_api}/submit/",
+        frozenset({Role.APPLICANT}),
+        {},
+        ("requests.request_submit", "M-3.3"),
+        not_found=frozenset({Role.SECURITY_STAFF}),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_decide_api}/decide/",
+        frozenset({Role.SECURITY_CHIEF}),
+        {"decision": "reject", "comment": "rejected over the API by the matrix"},
+        ("requests.step_reject", "M-3.3"),
+        not_found=STUDENT_HIDDEN,
+        json=True,
+    ),
 ]
 
 
@@ -159,4 +215,7 @@ def world(world: dict) -> dict:
         "req_draft_attach": filed(applicant, cameras=cameras).pk,
         "req_draft_submit": filed(applicant, cameras=cameras).pk,
         "req_decide": filed(applicant, "student", cameras=cameras, submit=True).pk,
+        "req_draft_attach_api": filed(applicant, cameras=cameras).pk,
+        "req_draft_submit_api": filed(applicant, cameras=cameras).pk,
+        "req_decide_api": filed(applicant, "student", cameras=cameras, submit=True).pk,
     }

@@ -2,11 +2,17 @@
 the handler's ID number only masked (PIPL); a classified request out of scope is 404 and is
 not counted (M-3.3.1(1))."""
 
-from rest_framework import serializers, viewsets
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
 
 from apps.core.api.permissions import role_permission
 
-from .. import selectors
+from .. import inputs, selectors, services
 from ..filters import FootageRequestFilterSet
 from ..models import FootageRequest, RequestAttachment, RequestStep
 
@@ -80,20 +86,136 @@ class FootageRequestDetailSerializer(FootageRequestSerializer):
         fields = [*FootageRequestSerializer.Meta.fields, "steps", "attachments"]
 
 
+class FootageRequestFileSerializer(serializers.Serializer):
+    """A new request as the form takes it (M-3.5); the checks are the service's."""
+
+    requester_type = serializers.ChoiceField(choices=FootageRequest.RequesterType.choices)
+    applying_unit = serializers.CharField(required=False, allow_blank=True, default="")
+    handler_name = serializers.CharField()
+    handler_id_type = serializers.ChoiceField(choices=FootageRequest.IdType.choices)
+    handler_id_number = serializers.CharField(write_only=True)
+    mode = serializers.ChoiceField(choices=FootageRequest.Mode.choices)
+    cameras = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=selectors.camera_choices(), allow_empty=False
+    )
+    place_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    span_from = serializers.DateTimeField()
+    span_to = serializers.DateTimeField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    classified = serializers.BooleanField(required=False, default=False)
+    special = serializers.BooleanField(required=False, default=False)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RequestAttachment.Kind.choices)
+    file = serializers.FileField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    # College leaders sign afresh (M-3.3): their password again.
+    password = serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True, trim_whitespace=False
+    )
+
+
 class FootageRequestViewSet(viewsets.ReadOnlyModelViewSet):
-    """Footage requests the caller may see (M-3.3); the route with each decision on detail."""
+    """Footage requests the caller may see (M-3.3); the route with each decision on detail.
+    POST files a draft (applicant: internal/student; security staff: law enforcement/
+    external), then /attachments/, /submit/; /decide/ by the current step's approver."""
 
     queryset = FootageRequest.objects.none()
     permission_classes = [role_permission(*selectors.VIEW_ROLES)]
     filterset_class = FootageRequestFilterSet
 
+    def get_permissions(self):
+        # Writes by a role that may not make them are refused (403) before any lookup.
+        roles = {
+            "create": selectors.FILE_ROLES,
+            "attachments": selectors.FILE_ROLES,
+            "submit": selectors.FILE_ROLES,
+            "decide": selectors.DECIDE_ROLES,
+        }.get(self.action)
+        if roles is not None:
+            return [role_permission(*roles)()]
+        return super().get_permissions()
+
+    def _detail(self, footage_request: FootageRequest, **extra) -> dict:
+        fresh = self.get_queryset().prefetch_related("steps__decided_by", "attachments")
+        data = FootageRequestDetailSerializer(
+            fresh.get(pk=footage_request.pk), context=self.get_serializer_context()
+        ).data
+        return {**data, **extra}
+
+    def _may(self, footage_request: FootageRequest, verb: str) -> None:
+        if verb not in selectors.request_actions(user=self.request.user, request=footage_request):
+            raise PermissionDenied(_("You cannot do this with this request now."))
+
+    @extend_schema(
+        request=FootageRequestFileSerializer, responses={201: FootageRequestDetailSerializer}
+    )
+    def create(self, request):
+        serializer = FootageRequestFileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["requester_type"] not in selectors.file_types(
+            user=request.user
+        ):
+            raise PermissionDenied(_("Your role cannot file a request of this type."))
+        filed = services.request_file(by=request.user, **serializer.validated_data)
+        return Response(
+            self._detail(filed, warnings=inputs.span_warnings(filed.span_from)),
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=AttachmentUploadSerializer, responses={201: RequestAttachmentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        footage_request = self.get_object()
+        self._may(footage_request, "attach")
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.request_attach(
+            request=footage_request,
+            by=request.user,
+            kind=serializer.validated_data["kind"],
+            upload=serializer.validated_data["file"],
+        )
+        return Response(
+            RequestAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses=FootageRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        footage_request = self.get_object()
+        self._may(footage_request, "submit")
+        submitted = services.request_submit(request=footage_request, by=request.user)
+        return Response(self._detail(submitted))
+
+    @extend_schema(request=DecisionSerializer, responses=FootageRequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        footage_request = self.get_object()
+        self._may(footage_request, "decide")
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decided = services.request_decide(
+            request=footage_request,
+            by=request.user,
+            approve=serializer.validated_data["decision"] == "approve",
+            comment=serializer.validated_data["comment"],
+            password=serializer.validated_data["password"],
+        )
+        return Response(self._detail(decided))
+
     def get_queryset(self):
         qs = selectors.request_list(user=self.request.user).select_related("policy")
-        if self.action == "retrieve":
+        if self.action != "list":
             qs = qs.prefetch_related("steps__decided_by", "attachments")
         return qs.prefetch_related("cameras")
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
-            return FootageRequestDetailSerializer
-        return FootageRequestSerializer
+        if self.action == "list":
+            return FootageRequestSerializer
+        return FootageRequestDetailSerializer
