@@ -5,7 +5,8 @@ from .models import ExportJob
 
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
-    """Read-only: a job is the record of what left the system (M-4.2)."""
+    """Read-only, for superusers (the model's view permission): a job is its owner's; what
+    left the system is on the audit record for the auditors (M-4.2)."""
 
     list_display = ("id", "owner", "register", "state", "rows_done", "created_at", "expires_at")
     list_filter = ("state", "register")

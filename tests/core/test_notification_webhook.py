@@ -85,3 +85,23 @@ def test_backoff_doubles_up_to_an_hour(settings):
     settings.NOTIFICATION_RETRY_BACKOFF_SECONDS = 30
     assert [retry_delay(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
     assert retry_delay(20) == 3600
+
+
+def test_the_chief_reads_every_try_in_the_admin(webhook, duty_operator, client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    webhook.NOTIFICATION_WEBHOOK_URL = "http://127.0.0.1:9/closed"
+    webhook.NOTIFICATION_MAX_TRIES = 1
+    notify([duty_operator], kind="t", title="Breach of ticket 7")
+    delivery = NotificationDelivery.objects.get()
+    notification_deliver.apply(args=[delivery.pk])
+    chief = UserFactory(roles=["security_chief"], username="chief-admin", is_staff=True)
+    client.force_login(chief)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.create(user=chief, confirmed=True).persistent_id
+    session.save()
+    page = client.get(f"/admin/core/notificationdelivery/{delivery.pk}/change/")
+    assert page.status_code == 200
+    assert "Breach of ticket 7" in page.content.decode() and "refused" in page.content.decode()

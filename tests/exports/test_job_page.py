@@ -10,7 +10,7 @@ from django.utils import timezone
 from apps.exports import services
 from apps.exports.models import ExportJob
 from tests.exports.helpers import run_job
-from tests.factories import CameraFactory
+from tests.factories import CameraFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,9 @@ def test_a_download_before_it_is_ready_returns_to_the_job_page(client, duty_oper
     client.force_login(duty_operator)
     response = client.get(f"/exports/{job.pk}/download/")
     assert response.status_code == 302 and response["Location"] == f"/exports/{job.pk}/"
+
+
+def test_every_page_links_to_my_exports(client):
+    client.force_login(UserFactory(roles=["applicant"], username="student1"))
+    page = client.get("/notifications/").content.decode()
+    assert 'data-testid="my-exports"' in page and 'href="/exports/"' in page
