@@ -164,6 +164,19 @@ class CappedPaginator(Paginator):
             return max(1, self.cap // self.per_page)
         return super().num_pages
 
+    def page(self, number):
+        """Past the first page, the page's ids first (the ordering's index alone), then its
+        rows by id with their joins: PostgreSQL would otherwise join every skipped row of an
+        OFFSET of thousands to its camera, place and people (issue 15, a "deferred join")."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list
+        if bottom == 0 or not isinstance(rows, QuerySet) or rows.query.distinct:
+            return super().page(number)
+        ids = list(rows.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        by_id = {obj.pk: obj for obj in rows.filter(pk__in=ids).order_by()}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
 
 # register_name → RegisterListView subclass, filled as the views modules are imported.
 REGISTERS: dict[str, type["RegisterListView"]] = {}

@@ -7,11 +7,17 @@ from apps.core.registers import LocalDateFilter
 
 from .models import FaultRecord, PatrolCheck, PatrolRun
 
+# Up to this many cameras matching a code search are passed as ids (see _camera_code_filter).
+CAMERAS_AS_VALUES = 500
+
 
 def _camera_code_filter(queryset, name, value):
-    """Part of a camera code, as ids of the (10,000 at most) matching cameras: the checks or
-    records are then read by their camera index, not joined and filtered row by row."""
-    return queryset.filter(camera_id__in=Camera.objects.filter(code__icontains=value).values("pk"))
+    """Part of a camera code, as ids of the matching cameras, read first: the checks or
+    records are then read by their camera index. As a subquery, PostgreSQL cannot tell how
+    few cameras match and walks the list's order index testing every row (issue 15)."""
+    cameras = Camera.objects.filter(code__icontains=value).values_list("pk", flat=True)
+    ids = list(cameras[: CAMERAS_AS_VALUES + 1])
+    return queryset.filter(camera_id__in=cameras if len(ids) > CAMERAS_AS_VALUES else ids)
 
 
 class PatrolRunFilterSet(FilterSet):

@@ -319,6 +319,8 @@ class CameraCheckLedger:
 def fault_record_list(*, user: User) -> QuerySet[FaultRecord]:
     """Fault records (M-2.3) of the cameras in the user's scope (a vendor engineer: their
     company's, M-1.3); nobody outside the camera roles."""
-    return FaultRecord.objects.select_related("camera__location", "confirmed_by").filter(
-        camera__in=camera_list(user=user).values("pk")
-    )
+    qs = FaultRecord.objects.select_related("camera__location", "confirmed_by")
+    cameras = camera_list(user=user)
+    if cameras.query.has_filters():  # a scope (or none at all); every camera: no semi-join
+        qs = qs.filter(camera__in=cameras.values("pk"))
+    return qs

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.audit.services import event_append
 from apps.audit.views import AuditEventRegisterView
+from apps.cameras.selectors import camera_list
 from apps.core.registers import CappedPaginator, local_day_start
 from apps.patrol.models import PatrolCheck, PatrolRun
 from tests.factories import CameraFactory
@@ -188,3 +189,20 @@ def test_action_search_by_declared_codes_and_by_part_of_any_other(client, audito
 
     assert actions("user_create") == ["accounts.user_create"]
     assert actions("import_bat") == ["legacy.import_batch"]
+
+
+def test_a_deep_page_reads_its_ids_first_then_joins_only_its_own_rows(security_staff):
+    """Issue 15: past page 1 the paginator asks for the page's ids alone and then its rows
+    with their joins, in the list's order; the objects are the ones plain slicing gives."""
+    CameraFactory.create_batch(23)
+    cameras = camera_list(user=security_staff).order_by("-code")
+    with CaptureQueriesContext(connection) as queries:
+        page = CappedPaginator(cameras, 10).page(2)
+        shown = [(c.code, c.location.site.code) for c in page.object_list]
+    assert shown == [(c.code, c.location.site.code) for c in cameras[10:20]]
+    ids_query = next(q["sql"] for q in queries.captured_queries if "OFFSET 10" in q["sql"])
+    assert "JOIN" not in ids_query
+    assert page.has_next() and page.next_page_number() == 3
+    assert [c.code for c in CappedPaginator(cameras, 10).page(3).object_list] == [
+        c.code for c in cameras[20:23]
+    ]
