@@ -75,18 +75,18 @@ def event_rows(count: int, actors: list[tuple[int, str]], seed: int = 15):
             data = {"verdict": "ok", "run": sequence // 10_000 + 1}
         data_text = json.dumps(data, ensure_ascii=False)
         at = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        digest = event_hash_from_text(
-            prev_hash=prev_hash,
-            sequence=sequence,
-            occurred_at=at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            target_label=target_label,
-            clause=clause,
-            data=data_text,
+        digest = event_hash_from_text(  # positional, in the chain's HASHED_FIELDS order
+            prev_hash,
+            sequence,
+            at,
+            actor_id,
+            actor_label,
+            action,
+            target_type,
+            target_id,
+            target_label,
+            clause,
+            data_text,
         )
         yield (
             sequence,
