@@ -7,6 +7,7 @@ from apps.audit.labels import action_labels_register
 action_labels_register(
     {
         "requests.request_file": _("Footage request filed"),
+        "requests.request_update": _("Footage request draft changed"),
         "requests.attachment_add": _("Document attached to a footage request"),
         "requests.request_submit": _("Footage request submitted"),
         "requests.step_approve": _("Footage request approved (one step)"),

@@ -69,8 +69,13 @@ class FootageRequestForm(forms.Form):
         help_text=_("The leader-in-charge also approves (M-3.3.1(4))."),
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if editing:  # the stored number is never shown back; empty keeps it
+            self.fields["handler_id_number"].required = False
+            self.fields["handler_id_number"].help_text = _(
+                "Stored encrypted; leave empty to keep the number given before."
+            )
         allowed = set(file_types(user=user))
         self.fields["requester_type"].choices = [
             choice for choice in FootageRequest.RequesterType.choices if choice[0] in allowed
@@ -79,6 +84,8 @@ class FootageRequestForm(forms.Form):
     def clean_handler_id_number(self) -> str:
         number = self.cleaned_data["handler_id_number"]
         id_type = self.data.get("handler_id_type")
+        if not number and not self.fields["handler_id_number"].required:
+            return ""
         if id_type not in FootageRequest.IdType.values:
             return number  # the type field says what is wrong
         try:

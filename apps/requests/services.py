@@ -47,8 +47,7 @@ def request_number_next(*, year: int) -> str:
     return f"调阅-{year}-{last:06d}"
 
 
-@transaction.atomic
-def request_file(
+def _fields_clean(
     *,
     by: User,
     requester_type: str,
@@ -64,10 +63,9 @@ def request_file(
     place_detail: str = "",
     classified: bool = False,
     special: bool = False,
-) -> FootageRequest:
-    """A new request as a draft (M-3.5). Internal and student requests are filed by the
-    applicant, law-enforcement and other external ones by security staff on the requester's
-    behalf. A classified request's reason reads 涉密案(事)件 and nothing else (M-3.3.1(1))."""
+) -> tuple[dict, list[Camera]]:
+    """The form's fields as stored, and the chosen cameras; a RuleViolation for the first
+    thing wrong (M-3.5). One check for filing and for editing a draft."""
     if requester_type not in file_types(user=by):
         raise RuleViolation(_("Your role cannot file a request of this type."), clause="M-3.3")
     if mode not in FootageRequest.Mode.values:
@@ -103,37 +101,86 @@ def request_file(
     chosen = list(camera_choices().filter(pk__in=camera_ids))
     if len(chosen) != len(camera_ids):
         raise RuleViolation(_("A chosen camera is not in the registry (or decommissioned)."))
-    request = FootageRequest.objects.create(
-        applying_unit=applying_unit,
-        handler_name=handler_name,
-        handler_id_type=handler_id_type,
-        handler_id_number=number,
-        mode=mode,
-        place_detail=place_detail,
-        span_from=span_from,
-        span_to=span_to,
-        reason=reason,
-        requester_type=requester_type,
-        classified=classified,
-        special=special,
-        filed_by=by,
-        department=department,
-    )
-    request.cameras.set(chosen)
+    values = {
+        "applying_unit": applying_unit,
+        "handler_name": handler_name,
+        "handler_id_type": handler_id_type,
+        "handler_id_number": number,
+        "mode": mode,
+        "place_detail": place_detail,
+        "span_from": span_from,
+        "span_to": span_to,
+        "reason": reason,
+        "requester_type": requester_type,
+        "classified": classified,
+        "special": special,
+        "department": department,
+    }
+    return values, chosen
+
+
+def _event_data(values: dict, cameras: list[Camera]) -> dict:
+    # No ID number, no reason of a classified case: the chain is read by auditors.
+    return {
+        "requester_type": values["requester_type"],
+        "mode": values["mode"],
+        "cameras": sorted(camera.pk for camera in cameras),
+        "span": [values["span_from"].isoformat(), values["span_to"].isoformat()],
+        "classified": values["classified"],
+        "special": values["special"],
+    }
+
+
+@transaction.atomic
+def request_file(*, by: User, **fields) -> FootageRequest:
+    """A new request as a draft (M-3.5), the fields as ``_fields_clean`` takes them. Internal
+    and student requests are filed by the applicant, law-enforcement and other external ones
+    by security staff on the requester's behalf. A classified request's reason reads
+    涉密案(事)件 and nothing else (M-3.3.1(1))."""
+    values, cameras = _fields_clean(by=by, **fields)
+    request = FootageRequest.objects.create(filed_by=by, **values)
+    request.cameras.set(cameras)
     event_append(
         actor=by,
         action="requests.request_file",
         target=request,
         clause="M-3.5",
-        # No ID number, no reason of a classified case: the chain is read by auditors.
-        data={
-            "requester_type": requester_type,
-            "mode": mode,
-            "cameras": sorted(camera_ids),
-            "span": [span_from.isoformat(), span_to.isoformat()],
-            "classified": classified,
-            "special": special,
-        },
+        data=_event_data(values, cameras),
+    )
+    return request
+
+
+@transaction.atomic
+def request_update(*, request: FootageRequest, by: User, **fields) -> FootageRequest:
+    """Its filer corrects a draft (M-3.5), with the same checks as filing. An empty ID number
+    keeps the stored one (the page never shows it back)."""
+    if "edit" not in request_actions(user=by, request=request):
+        raise RuleViolation(_("Only a draft's author may change it."))
+    if not fields.get("handler_id_number"):
+        fields["handler_id_number"] = request.handler_id_number
+    values, cameras = _fields_clean(by=by, **fields)
+    changed = sorted(
+        name
+        for name, value in values.items()
+        if name != "department" and getattr(request, name) != value
+    )
+    # Only while it is a draft: a submitted request's fields are fixed (conditional UPDATE).
+    won = FootageRequest.objects.filter(pk=request.pk, state=FootageRequest.State.DRAFT).update(
+        **values
+    )
+    if not won:
+        raise RuleViolation(_("The request was submitted meanwhile; reload it."))
+    request.refresh_from_db()
+    before = set(request.cameras.values_list("pk", flat=True))
+    request.cameras.set(cameras)
+    if before != {camera.pk for camera in cameras}:
+        changed.append("cameras")
+    event_append(
+        actor=by,
+        action="requests.request_update",
+        target=request,
+        clause="M-3.5",
+        data={**_event_data(values, cameras), "changed": changed},
     )
     return request
 

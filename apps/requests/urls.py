@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.request_file_view, name="footage_request_new"),
     path("policy/", views.routing_policy_view, name="footage_request_policy"),
     path("<int:pk>/", views.request_detail_view, name="footage_request_detail"),
+    path("<int:pk>/edit/", views.request_edit_view, name="footage_request_edit"),
     path("<int:pk>/attach/", views.request_attach_view, name="footage_request_attach"),
     path("<int:pk>/submit/", views.request_submit_view, name="footage_request_submit"),
     path("<int:pk>/decide/", views.request_decide_view, name="footage_request_decide"),

@@ -89,6 +89,51 @@ def request_file_view(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/request_form.html", {"form": form})
 
 
+_FORM_FIELDS = (
+    "requester_type",
+    "applying_unit",
+    "handler_name",
+    "handler_id_type",
+    "mode",
+    "place_detail",
+    "span_from",
+    "span_to",
+    "reason",
+    "classified",
+    "special",
+)
+
+
+@roles_required(*selectors.FILE_ROLES)
+def request_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Its filer corrects a draft (M-3.5); the ID number is not shown back."""
+    footage_request = selectors.request_get(user=request.user, pk=pk)
+    _act(request, footage_request, "edit")
+    initial = {name: getattr(footage_request, name) for name in _FORM_FIELDS}
+    initial["cameras"] = list(footage_request.cameras.values_list("pk", flat=True))
+    if footage_request.classified:
+        initial["reason"] = ""
+    form = FootageRequestForm(
+        request.POST or None, user=request.user, editing=True, initial=initial
+    )
+    if request.method == "POST":
+        if request.POST.get("requester_type") not in selectors.file_types(user=request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.request_update(
+                    request=footage_request, by=request.user, **form.cleaned_data
+                )
+            except RuleViolation as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Draft saved."))
+                for warning in inputs.span_warnings(form.cleaned_data["span_from"]):
+                    messages.warning(request, warning)
+                return redirect(footage_request)
+    return render(request, "requests/request_form.html", {"form": form, "req": footage_request})
+
+
 def _detail_context(request: HttpRequest, footage_request: FootageRequest) -> dict:
     user = request.user
     return {

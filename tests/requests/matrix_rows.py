@@ -112,6 +112,19 @@ ROWS = [
         STUDENT_SEERS,
         not_found=STUDENT_HIDDEN,
     ),
+    _get(
+        "/requests/{req_draft_edit}/edit/",
+        {Role.APPLICANT},
+        not_found=frozenset({Role.SECURITY_STAFF}),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_draft_edit}/edit/",
+        frozenset({Role.APPLICANT}),
+        _form("internal"),
+        ("requests.request_update", "M-3.5"),
+        not_found=frozenset({Role.SECURITY_STAFF}),
+    ),
     Row(
         "POST",
         "/requests/{req_draft_attach}/attach/",
@@ -213,6 +226,7 @@ def world(world: dict) -> dict:
         "req_student": student.pk,
         "req_student_attachment": student.attachments.get().pk,
         "req_draft_attach": filed(applicant, cameras=cameras).pk,
+        "req_draft_edit": filed(applicant, cameras=cameras).pk,
         "req_draft_submit": filed(applicant, cameras=cameras).pk,
         "req_decide": filed(applicant, "student", cameras=cameras, submit=True).pk,
         "req_draft_attach_api": filed(applicant, cameras=cameras).pk,
