@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
 from apps.cameras.models import Camera, Location, RandomImagePath
-from apps.patrol.models import FaultRecord, PatrolCheck
+from apps.patrol.models import FaultRecord, PatrolCheck, PatrolRun
 
 from .sla import DEFAULT_HOURS
 
@@ -183,6 +183,16 @@ class FaultTicket(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    # The patrol's re-check of the camera queued by the latest clear (the same probe as the
+    # daily patrol); its result verifies or reopens the ticket.
+    recheck_run = models.ForeignKey(
+        PatrolRun,
+        verbose_name=_("re-check"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The clock as the services last computed it (sla.py), so lists filter by it:
     deadline_at = models.DateTimeField(_("deadline"))
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)

@@ -7,6 +7,15 @@ SCHEDULE_LABELS = {
     "Open fault tickets from confirmed patrol faults (M-2.3)": _(
         "Open fault tickets from confirmed patrol faults (M-2.3)"
     ),
+    "Verify or reopen cleared fault tickets from their re-check (M-2.3)": _(
+        "Verify or reopen cleared fault tickets from their re-check (M-2.3)"
+    ),
+    "apps.maintenance.tasks.maintenance_rechecks_settle": _(
+        "Verify or reopen cleared fault tickets from their re-check"
+    ),
+    "apps.maintenance.tasks.maintenance_ticket_recheck": _(
+        "Re-check the camera of a cleared fault ticket"
+    ),
     "apps.maintenance.tasks.maintenance_tickets_sync": _(
         "Open fault tickets from confirmed patrol faults"
     ),

@@ -118,7 +118,7 @@ def ticket_list(*, user: User) -> QuerySet[FaultTicket]:
 def ticket_get(*, user: User, pk: int) -> FaultTicket:
     return get_object_or_404(
         ticket_list(user=user).select_related(
-            "contract", "reported_by", "fault_record", "patrol_check"
+            "contract", "reported_by", "fault_record", "patrol_check__run", "recheck_run"
         ),
         pk=pk,
     )

@@ -4,7 +4,9 @@ Every state change is one call with one audit event citing M-2.3 or M-2.4, one T
 row and the stored clock recomputed from the ticket's history (sla.py)."""
 
 from datetime import datetime
+from functools import partial
 
+from celery import current_app
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -16,13 +18,18 @@ from apps.accounts.models import Department, User
 from apps.audit.services import event_append
 from apps.cameras.models import Camera, Location
 from apps.core.exceptions import RuleViolation
-from apps.patrol.models import FaultRecord
+from apps.patrol.models import FaultRecord, PatrolCheck, PatrolRun
+from apps.patrol.services import patrol_run_start
 
 from . import selectors, sla
 from .documents import document_check
 from .models import FaultTicket, ServiceContract, Severity, TicketEvent, TicketPause
 
 State = FaultTicket.State
+
+RECHECK_TASK = "apps.maintenance.tasks.maintenance_ticket_recheck"
+"""The Celery task that starts a cleared ticket's re-check (queued by name: tasks import
+this module)."""
 
 
 # --- contracts
@@ -350,6 +357,9 @@ def ticket_transition(
         data=data or {},
     )
     clock = _clock_store(ticket, at=now)
+    if verb == "clear" and ticket.camera_id:
+        # The patrol's probe checks the camera again once the clear is committed.
+        transaction.on_commit(partial(current_app.send_task, RECHECK_TASK, args=(ticket.pk,)))
     event_append(
         actor=by,
         action=f"maintenance.ticket_{verb}",
@@ -532,3 +542,96 @@ def ticket_severity_raise(*, ticket: FaultTicket, by: User, note: str) -> FaultT
         },
     )
     return ticket
+
+
+# --- the automatic re-check after a clear
+
+
+def ticket_recheck_start(*, ticket: FaultTicket) -> PatrolRun | None:
+    """Re-check a cleared ticket's camera through the patrol (a run of kind re-check, the same
+    probe as the daily patrol), started in the name of the engineer who cleared it. Once per
+    clear: a second delivery of the task finds the run and returns it. None when there is
+    nothing to re-check (no camera, not in service, not cleared any more) or a re-check of the
+    camera is already running (its result, checked after the clear, settles the ticket too)."""
+    ticket.refresh_from_db()
+    if ticket.state != State.CLEARED or ticket.camera_id is None:
+        return None
+    if ticket.recheck_run_id and ticket.recheck_run.started_at >= ticket.cleared_at:
+        return ticket.recheck_run
+    clear = ticket.events.filter(kind=TicketEvent.Kind.CLEARED).order_by("-at", "-id").first()
+    try:
+        with transaction.atomic():
+            run = patrol_run_start(
+                by=clear.by if clear else None,
+                trigger=PatrolRun.Trigger.MANUAL,
+                camera=ticket.camera,
+            )
+            won = FaultTicket.objects.filter(
+                pk=ticket.pk, state=State.CLEARED, cleared_at=ticket.cleared_at
+            ).update(recheck_run=run)
+            if not won:
+                raise RuleViolation("the ticket changed meanwhile")
+    except RuleViolation:
+        return None
+    ticket.recheck_run = run
+    return run
+
+
+def ticket_recheck_settle(*, ticket: FaultTicket) -> str | None:
+    """A cleared ticket's camera was checked again after the clear: a normal result verifies
+    the ticket, a fault reopens it with the failing result attached and the same clock running
+    on (M-2.3, M-2.4). The latest check after the clear decides, whether the re-check or a
+    daily patrol made it; a degraded or undetermined result is left to the monitoring center.
+    Returns the verb applied, or None."""
+    if ticket.state != State.CLEARED or ticket.camera_id is None or ticket.cleared_at is None:
+        return None
+    check = (
+        PatrolCheck.objects.filter(
+            camera_id=ticket.camera_id,
+            state=PatrolCheck.State.DONE,
+            checked_at__gte=ticket.cleared_at,
+        )
+        .order_by("-checked_at", "-id")
+        .first()
+    )
+    if check is None or check.verdict not in (PatrolCheck.Verdict.OK, PatrolCheck.Verdict.FAULT):
+        return None
+    data = {
+        "check": check.pk,
+        "run": check.run_id,
+        "verdict": check.verdict,
+        "reason": check.reason,
+        "checked_at": check.checked_at.isoformat(),
+    }
+    if check.verdict == PatrolCheck.Verdict.OK:
+        ticket_transition(
+            ticket=ticket,
+            by=None,
+            verb="verify",
+            note=_("The camera passed its check after the clear."),
+            data=data,
+        )
+        return "verify"
+    ticket_transition(
+        ticket=ticket,
+        by=None,
+        verb="reopen",
+        note=_("The check after the clear failed: %(reason)s")
+        % {"reason": check.reason or check.get_verdict_display()},
+        data=data,
+    )
+    return "reopen"
+
+
+def tickets_recheck_settle(*, limit: int = 500) -> dict[int, str]:
+    """Settle every cleared ticket whose camera has been checked since the clear."""
+    settled = {}
+    cleared = FaultTicket.objects.filter(state=State.CLEARED, camera__isnull=False)
+    for ticket in cleared.order_by("pk")[:limit]:
+        try:
+            verb = ticket_recheck_settle(ticket=ticket)
+        except RuleViolation:
+            continue  # changed by a person meanwhile: theirs stands
+        if verb:
+            settled[ticket.pk] = verb
+    return settled

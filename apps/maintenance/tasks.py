@@ -26,6 +26,25 @@ def maintenance_ticket_from_fault(record_id: int) -> int | None:
     return ticket.pk
 
 
+@shared_task(acks_late=True)
+def maintenance_ticket_recheck(ticket_id: int) -> int | None:
+    """Start the re-check of a cleared ticket's camera (queued by the clear, after commit)."""
+    from .models import FaultTicket
+
+    ticket = FaultTicket.objects.filter(pk=ticket_id).first()
+    if ticket is None:
+        return None
+    run = services.ticket_recheck_start(ticket=ticket)
+    return run.pk if run else None
+
+
+@shared_task
+def maintenance_rechecks_settle() -> dict[int, str]:
+    """Beat: cleared tickets whose camera was checked since the clear are verified or
+    reopened (M-2.3, M-2.4)."""
+    return services.tickets_recheck_settle()
+
+
 @shared_task
 def maintenance_tickets_sync() -> list[int]:
     """Beat's safety net: every fault record without its ticket gets one (M-2.3)."""
