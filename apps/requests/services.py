@@ -120,15 +120,19 @@ def _fields_clean(
 
 
 def _event_data(values: dict, cameras: list[Camera]) -> dict:
-    # No ID number, no reason of a classified case: the chain is read by auditors.
-    return {
+    """What the chain (read by auditors) keeps of a filing: never the ID number or the
+    reason; of a classified request (M-3.3.1(1)) not even its cameras and span, which the
+    request itself holds for those who may see it."""
+    data = {
         "requester_type": values["requester_type"],
         "mode": values["mode"],
-        "cameras": sorted(camera.pk for camera in cameras),
-        "span": [values["span_from"].isoformat(), values["span_to"].isoformat()],
         "classified": values["classified"],
         "special": values["special"],
     }
+    if not values["classified"]:
+        data["cameras"] = sorted(camera.pk for camera in cameras)
+        data["span"] = [values["span_from"].isoformat(), values["span_to"].isoformat()]
+    return data
 
 
 @transaction.atomic

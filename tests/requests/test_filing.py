@@ -61,6 +61,10 @@ def test_old_footage_is_warned_not_refused(applicant, settings):
 def test_a_classified_reason_reads_only_the_forms_words(applicant):
     request = filed(applicant, classified=True, reason="Name of the suspect: ...")
     assert request.reason == CLASSIFIED_REASON == "涉密案(事)件"
+    # The audit chain (auditors read it) keeps neither its cameras nor its span.
+    data = AuditEvent.objects.latest("sequence").data
+    assert data["classified"] is True and "cameras" not in data and "span" not in data
+    assert "suspect" not in str(data)
 
 
 def test_the_id_number_is_encrypted_at_rest(applicant):
