@@ -317,6 +317,8 @@ try:
 except ValueError as exc:
     raise SystemExit(f"campuscctv: setting NOTIFICATION_CHANNELS: {exc}") from None
 NOTIFICATION_WEBHOOK_URL = env("NOTIFICATION_WEBHOOK_URL", default="")
+# DingTalk robots with "加签" security: their secret (SEC…); WeCom robots have none.
+NOTIFICATION_WEBHOOK_SECRET = env("NOTIFICATION_WEBHOOK_SECRET", default="")
 NOTIFICATION_WEBHOOK_TIMEOUT = env.float("NOTIFICATION_WEBHOOK_TIMEOUT", default=5.0)
 NOTIFICATION_MAX_TRIES = env.int("NOTIFICATION_MAX_TRIES", default=6)
 NOTIFICATION_RETRY_BACKOFF_SECONDS = env.float("NOTIFICATION_RETRY_BACKOFF_SECONDS", default=30.0)

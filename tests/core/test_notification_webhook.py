@@ -105,3 +105,23 @@ def test_the_chief_reads_every_try_in_the_admin(webhook, duty_operator, client):
     page = client.get(f"/admin/core/notificationdelivery/{delivery.pk}/change/")
     assert page.status_code == 200
     assert "Breach of ticket 7" in page.content.decode() and "refused" in page.content.decode()
+
+
+def test_a_dingtalk_secret_signs_each_message(webhook, duty_operator):
+    import base64
+    import hashlib
+    import hmac
+    from urllib.parse import parse_qs, urlsplit
+
+    webhook.NOTIFICATION_WEBHOOK_SECRET = "SEC-test-secret"
+    with WebhookPeer([200]) as peer:
+        webhook.NOTIFICATION_WEBHOOK_URL = peer.url
+        notify([duty_operator], kind="t", title="x")
+        notification_deliver.apply(args=[NotificationDelivery.objects.get().pk])
+    query = parse_qs(urlsplit(peer.paths[0]).query)
+    assert query["key"] == ["test"]  # the robot's own parameter kept
+    timestamp = query["timestamp"][0]
+    secret = b"SEC-test-secret"
+    expected = hmac.new(secret, timestamp.encode() + b"\n" + secret, hashlib.sha256)
+    assert query["sign"] == [base64.b64encode(expected.digest()).decode()]
+    assert abs(int(timestamp) / 1000 - time.time()) < 60

@@ -11,6 +11,7 @@ class WebhookPeer:
         self.statuses = list(statuses)
         self.hang = hang
         self.received: list[dict] = []
+        self.paths: list[str] = []
         self._release = threading.Event()
         peer = self
 
@@ -18,6 +19,7 @@ class WebhookPeer:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 peer.received.append(json.loads(body))
+                peer.paths.append(self.path)
                 if peer.hang:
                     peer._release.wait(30)  # longer than any timeout the test sets
                     return
