@@ -36,6 +36,8 @@ REQUIRED_ATTACHMENTS = {
         RequestAttachment.Kind.HANDLER_ID,
     ),
 }
+# No recorder holds older footage; also keeps dates far from the calendar's ends.
+EARLIEST_YEAR = 2000
 TEXT_LIMITS = {"applying_unit": 120, "handler_name": 60, "place_detail": 200, "reason": 4000}
 
 
@@ -47,6 +49,11 @@ def to_minute(moment: datetime) -> datetime:
 def span_check(span_from: datetime, span_to: datetime, *, now: datetime | None = None) -> None:
     """The span starts before it ends and lies wholly in the past (M-3.5)."""
     now = now or timezone.now()
+    if span_from.year < EARLIEST_YEAR:
+        raise RuleViolation(
+            _("The footage span must start in %(year)d or later.") % {"year": EARLIEST_YEAR},
+            clause="M-3.5",
+        )
     if span_from >= span_to:
         raise RuleViolation(_("The footage span must start before it ends."), clause="M-3.5")
     if span_to > now:

@@ -133,3 +133,14 @@ def test_deciding_out_of_turn_is_403(client, applicant, security_chief):
     )
     assert response.status_code == 403
     assert VALID_ID not in client.get(f"/api/requests/{request.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("span_from", "span_to"),
+    [("0001-01-01T00:00", "0001-01-01T00:10"), ("9999-12-31T23:00", "9999-12-31T23:59")],
+)
+def test_dates_at_the_calendars_ends_are_a_400(client, security_staff, span_from, span_to):
+    client.force_login(security_staff)
+    body = _body(CameraFactory(), span_from=span_from, span_to=span_to)
+    response = client.post("/api/requests/", body, content_type="application/json")
+    assert response.status_code == 400

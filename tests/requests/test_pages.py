@@ -158,3 +158,15 @@ def test_a_leader_confirms_on_the_page_with_the_password(client, security_staff,
     assert "with your password" in refused.content.decode()
     client.post(url, {"decision": "approve", "password": TEST_PASSWORD})
     assert FootageRequest.objects.get(pk=request.pk).state == "approved"
+
+
+@pytest.mark.parametrize(
+    ("span_from", "message"),
+    [("0001-01-01T00:00", "in 2000 or later"), ("1999-12-31T23:00", "in 2000 or later")],
+)
+def test_dates_before_2000_are_refused_on_the_page(client, applicant, span_from, message):
+    client.force_login(applicant)
+    data = _form(CameraFactory(), span_from=span_from, span_to="2000-01-01T01:00")
+    response = client.post("/requests/new/", data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not FootageRequest.objects.exists()

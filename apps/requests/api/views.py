@@ -86,6 +86,17 @@ class FootageRequestDetailSerializer(FootageRequestSerializer):
         fields = [*FootageRequestSerializer.Meta.fields, "steps", "attachments"]
 
 
+class SpanField(serializers.DateTimeField):
+    """A moment of the span; a date at the calendar's ends is a 400, not an OverflowError
+    while DRF makes it aware."""
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm[:ss][+HH:MM|-HH:MM|Z]")
+
+
 class FootageRequestFileSerializer(serializers.Serializer):
     """A new request as the form takes it (M-3.5); the checks are the service's."""
 
@@ -99,8 +110,8 @@ class FootageRequestFileSerializer(serializers.Serializer):
         many=True, queryset=selectors.camera_choices(), allow_empty=False
     )
     place_detail = serializers.CharField(required=False, allow_blank=True, default="")
-    span_from = serializers.DateTimeField()
-    span_to = serializers.DateTimeField()
+    span_from = SpanField()
+    span_to = SpanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     classified = serializers.BooleanField(required=False, default=False)
     special = serializers.BooleanField(required=False, default=False)
