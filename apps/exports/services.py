@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import secrets
+import time
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -212,7 +213,8 @@ def export_download(*, job: ExportJob, by) -> Path:
 
 
 def exports_purge_expired() -> list[int]:
-    """Delete the files of expired exports and mark them expired (EXPORT_TTL_HOURS)."""
+    """Delete the files of expired exports and mark them expired (EXPORT_TTL_HOURS), and the
+    half-written files of killed workers older than that."""
     purged = []
     for job in ExportJob.objects.filter(
         state=ExportJob.State.DONE, expires_at__lte=timezone.now()
@@ -223,4 +225,9 @@ def exports_purge_expired() -> list[int]:
             state=ExportJob.State.EXPIRED, file_name=""
         )
         purged.append(job.pk)
+    # A worker killed mid-file leaves its .part behind; its job is retried under a new name.
+    cutoff = time.time() - settings.EXPORT_TTL_HOURS * 3600
+    for part in export_root().glob("*.part"):
+        if part.stat().st_mtime < cutoff:
+            part.unlink(missing_ok=True)
     return purged

@@ -56,3 +56,18 @@ def test_past_its_time_the_file_is_refused_even_before_the_purge(client, duty_op
     ExportJob.objects.filter(pk=done_job.pk).update(expires_at=timezone.now())
     client.force_login(duty_operator)
     assert client.get(f"/exports/{done_job.pk}/download/").status_code == 410
+
+
+def test_purge_deletes_a_killed_workers_half_written_file(settings, done_job):
+    import os
+    import time
+
+    root = services.export_root()
+    old, fresh = root / "killed.csv.part", root / "running.csv.part"
+    old.write_text("half")
+    fresh.write_text("half")
+    long_ago = time.time() - settings.EXPORT_TTL_HOURS * 3600 - 60
+    os.utime(old, (long_ago, long_ago))
+    export_purge_expired.apply()
+    assert not old.exists() and fresh.exists()
+    assert services.export_path(done_job).is_file()  # a ready file within its time stays
