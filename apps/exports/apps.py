@@ -19,5 +19,7 @@ class ExportsConfig(AppConfig):
                 "Purge expired exports": _("Purge expired exports"),
                 "apps.exports.tasks.export_purge_expired": _("Purge expired exports"),
                 "apps.exports.tasks.export_run": _("Write one background export"),
+                "Resume stalled exports": _("Resume stalled exports"),
+                "apps.exports.tasks.export_resume_stale": _("Resume stalled exports"),
             }
         )

@@ -184,6 +184,19 @@ def _tell(job: ExportJob) -> None:
     notify([job.owner], kind=kind, title=title, body=body, url=job.get_absolute_url())
 
 
+def exports_stale() -> list[int]:
+    """Jobs still due that no live worker holds: running without progress for
+    EXPORT_STALE_MINUTES (a killed worker), or queued that long (a lost task message). The
+    database, not the broker, records what is still due (style.md §7)."""
+    stale = timezone.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES)
+    return list(
+        ExportJob.objects.filter(
+            Q(state=ExportJob.State.RUNNING, heartbeat_at__lt=stale)
+            | Q(state=ExportJob.State.QUEUED, created_at__lt=stale)
+        ).values_list("pk", flat=True)[:100]
+    )
+
+
 def export_is_expired(job: ExportJob) -> bool:
     return job.state == ExportJob.State.EXPIRED or (
         job.state == ExportJob.State.DONE

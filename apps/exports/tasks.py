@@ -17,3 +17,12 @@ def export_run(job_id: int) -> str | None:
 def export_purge_expired() -> list[int]:
     """Beat: expired exports lose their files (EXPORT_TTL_HOURS)."""
     return services.exports_purge_expired()
+
+
+@shared_task
+def export_resume_stale() -> list[int]:
+    """Beat: queue again the jobs a killed worker or a lost message left behind."""
+    due = services.exports_stale()
+    for job_id in due:
+        export_run.delay(job_id)
+    return due

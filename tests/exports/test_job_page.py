@@ -85,3 +85,20 @@ def test_every_page_links_to_my_exports(client):
     client.force_login(UserFactory(roles=["applicant"], username="student1"))
     page = client.get("/notifications/").content.decode()
     assert 'data-testid="my-exports"' in page and 'href="/exports/"' in page
+
+
+def test_beat_queues_again_what_a_killed_worker_or_a_lost_message_left(
+    settings, job, duty_operator, monkeypatch
+):
+    from apps.exports.tasks import export_resume_stale, export_run
+
+    queued = []
+    monkeypatch.setattr(export_run, "delay", lambda job_id: queued.append(job_id))
+    stale = timezone.now() - timedelta(minutes=settings.EXPORT_STALE_MINUTES + 1)
+    lost = services.export_request(by=duty_operator, register="cameras.cameras")
+    live = services.export_request(by=duty_operator, register="cameras.cameras")
+    ExportJob.objects.filter(pk=job.pk).update(state="running", heartbeat_at=stale)
+    ExportJob.objects.filter(pk=lost.pk).update(created_at=stale)  # queued, never picked up
+    ExportJob.objects.filter(pk=live.pk).update(state="running", heartbeat_at=timezone.now())
+    assert sorted(export_resume_stale.apply().get()) == sorted([job.pk, lost.pk])
+    assert sorted(queued) == sorted([job.pk, lost.pk])
