@@ -17,5 +17,7 @@ action_labels_register(
         "maintenance.ticket_pause_start": _("Fault ticket clock paused"),
         "maintenance.ticket_pause_end": _("Fault ticket clock resumed"),
         "maintenance.ticket_severity_raise": _("Fault ticket severity raised"),
+        "maintenance.ticket_assign": _("Vendor assigned to a fault ticket"),
+        "maintenance.ticket_note": _("Note added to a fault ticket"),
     }
 )

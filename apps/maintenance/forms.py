@@ -84,6 +84,16 @@ class TicketPauseForm(forms.Form):
     )
 
 
+class TicketAssignForm(forms.Form):
+    vendor = forms.ModelChoiceField(
+        label=_("maintenance vendor"),
+        queryset=Department.objects.filter(kind=Department.Kind.MAINTENANCE_VENDOR),
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 TICKET_ACTION_LABELS = {
     "acknowledge": _("Acknowledge"),
     "on_site": _("Arrived on site"),
@@ -94,4 +104,6 @@ TICKET_ACTION_LABELS = {
     "pause_start": _("Pause the clock"),
     "pause_end": _("End the pause"),
     "severity_raise": _("Raise to major fault"),
+    "assign": _("Assign to a vendor"),
+    "note": _("Add a note"),
 }

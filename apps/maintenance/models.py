@@ -239,6 +239,8 @@ class TicketEvent(models.Model):
         PAUSED = "paused", _("Clock paused")
         RESUMED = "resumed", _("Clock resumed")
         SEVERITY = "severity", _("Severity changed")
+        ASSIGNED = "assigned", _("Vendor assigned")
+        NOTE = "note", _("Note")
 
     ticket = models.ForeignKey(
         FaultTicket, verbose_name=_("fault ticket"), on_delete=models.PROTECT, related_name="events"

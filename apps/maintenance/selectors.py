@@ -177,6 +177,8 @@ VERB_ROLES = {
     "pause_start": SUPERVISOR_ROLES,
     "severity_raise": SUPERVISOR_ROLES,
     "pause_end": (*SUPERVISOR_ROLES, Role.VENDOR_ENGINEER),
+    "assign": SUPERVISOR_ROLES,
+    "note": (*OFFICE_ROLES, Role.VENDOR_ENGINEER),
 }
 
 
@@ -220,8 +222,14 @@ def ticket_actions(*, user: User, ticket: FaultTicket) -> set[str]:
             actions.add("pause_end" if paused else "pause_start")
         if ticket.state in (*OPEN_STATES, State.CLEARED) and ticket.severity == "general":
             actions.add("severity_raise")
+        # A ticket of the office's queue (no vendor known), or one no vendor has taken on yet,
+        # is given to a vendor by the security office (M-2.4).
+        if ticket.state == State.REPORTED and not paused:
+            actions.add("assign")
     elif vendor and paused and ticket.state in OPEN_STATES:
         actions.add("pause_end")  # the vendor may say the wait is over (on site again)
+    if (vendor or office) and ticket.state != State.CLOSED:
+        actions.add("note")
     return actions
 
 

@@ -635,3 +635,88 @@ def tickets_recheck_settle(*, limit: int = 500) -> dict[int, str]:
         if verb:
             settled[ticket.pk] = verb
     return settled
+
+
+# --- assigning a vendor, notes
+
+
+@transaction.atomic
+def ticket_assign(
+    *, ticket: FaultTicket, by: User, vendor: Department, note: str = ""
+) -> FaultTicket:
+    """The security office gives a ticket no vendor has taken on yet — one of its own queue
+    (camera without a vendor, a location) or a wrongly routed one — to a maintenance vendor
+    (M-2.4). The vendor's contract in force on the report day sets the hours; the deadline is
+    still counted from the report time (the measures' clock starts with the fault's report)."""
+    if "assign" not in selectors.ticket_actions(user=by, ticket=ticket):
+        raise RuleViolation(
+            _("Only security-office staff assign a vendor, before the vendor acknowledges."),
+            clause="M-2.4",
+        )
+    if vendor.kind != Department.Kind.MAINTENANCE_VENDOR:
+        raise RuleViolation(_("Choose a maintenance vendor."), clause="M-2.4")
+    now = timezone.now()
+    before = {
+        "vendor": ticket.vendor.name if ticket.vendor_id else None,
+        "allowance_hours": ticket.allowance_hours,
+        "deadline_at": ticket.deadline_at,
+    }
+    ticket.vendor = vendor
+    ticket.contract = selectors.contract_in_force(
+        vendor_id=vendor.pk, on=timezone.localdate(ticket.reported_at)
+    )
+    hours = _hours(ticket)
+    won = FaultTicket.objects.filter(pk=ticket.pk, state=State.REPORTED, paused_since=None).update(
+        vendor=vendor, contract=ticket.contract, allowance_hours=hours
+    )
+    if not won:
+        raise RuleViolation(_("The ticket changed meanwhile; reload it."))
+    ticket.refresh_from_db()
+    TicketEvent.objects.create(
+        ticket=ticket,
+        kind=TicketEvent.Kind.ASSIGNED,
+        at=now,
+        by=by,
+        note=note.strip(),
+        data={"vendor": vendor.name, "contract": getattr(ticket.contract, "number", None)},
+    )
+    clock = _clock_store(ticket, at=now)
+    event_append(
+        actor=by,
+        action="maintenance.ticket_assign",
+        target=ticket,
+        clause="M-2.4",
+        data={
+            "before": before,
+            "after": {
+                "vendor": vendor.name,
+                "contract": getattr(ticket.contract, "number", None),
+                "allowance_hours": hours,
+                "deadline_at": clock.deadline_at,
+            },
+            "note": note.strip(),
+        },
+    )
+    return ticket
+
+
+@transaction.atomic
+def ticket_note(*, ticket: FaultTicket, by: User, note: str) -> TicketEvent:
+    """A note on the ticket's timeline without a change of state (the vendor's progress, what
+    the monitoring center sees), audited as part of the fault's record (M-2.3)."""
+    if "note" not in selectors.ticket_actions(user=by, ticket=ticket):
+        raise RuleViolation(_("You cannot add notes to this ticket."), clause="M-2.3")
+    note = note.strip()
+    if not note:
+        raise RuleViolation(_("Write the note."), clause="M-2.3")
+    event = TicketEvent.objects.create(
+        ticket=ticket, kind=TicketEvent.Kind.NOTE, at=timezone.now(), by=by, note=note
+    )
+    event_append(
+        actor=by,
+        action="maintenance.ticket_note",
+        target=ticket,
+        clause="M-2.3",
+        data={"note": note, "state": ticket.state},
+    )
+    return event

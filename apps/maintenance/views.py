@@ -18,6 +18,7 @@ from .filters import FaultTicketFilterSet, ServiceContractFilterSet
 from .forms import (
     TICKET_ACTION_LABELS,
     ContractForm,
+    TicketAssignForm,
     TicketNoteForm,
     TicketOpenForm,
     TicketPauseForm,
@@ -135,8 +136,8 @@ def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 for verb in TICKET_VERBS
                 if verb in actions
             ],
-            "note_form": TicketNoteForm(),
             "pause_form": TicketPauseForm(),
+            "assign_form": TicketAssignForm(),
         },
     )
 
@@ -150,8 +151,12 @@ _ACTION_SERVICES = {
     "close": services.ticket_close,
     "pause_end": services.ticket_pause_end,
     "severity_raise": services.ticket_severity_raise,
+    "pause_start": services.ticket_pause_start,
+    "assign": services.ticket_assign,
+    "note": services.ticket_note,
 }
-TICKET_VERBS = (*_ACTION_SERVICES, "pause_start")
+TICKET_VERBS = tuple(_ACTION_SERVICES)
+_ACTION_FORMS = {"pause_start": TicketPauseForm, "assign": TicketAssignForm}
 
 
 @login_required
@@ -161,15 +166,12 @@ def ticket_action_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse
     if not selectors.ticket_may_ever(user=request.user, verb=verb):
         raise PermissionDenied  # a role that never does this: refused before any lookup
     ticket = selectors.ticket_get(user=request.user, pk=pk)  # out of scope: 404
-    form = (TicketPauseForm if verb == "pause_start" else TicketNoteForm)(request.POST)
+    form = _ACTION_FORMS.get(verb, TicketNoteForm)(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect(ticket)
     try:
-        if verb == "pause_start":
-            services.ticket_pause_start(ticket=ticket, by=request.user, **form.cleaned_data)
-        else:
-            _ACTION_SERVICES[verb](ticket=ticket, by=request.user, **form.cleaned_data)
+        _ACTION_SERVICES[verb](ticket=ticket, by=request.user, **form.cleaned_data)
     except RuleViolation as exc:
         messages.error(request, exc.message)
     else:

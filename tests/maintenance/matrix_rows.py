@@ -108,6 +108,22 @@ def _state_changes(*, api: bool) -> list[Row]:
             {"note": "Main gate camera"},
             api=api,
         ),
+        _act(
+            "queue_open",
+            "assign",
+            SIGNERS,
+            ("maintenance.ticket_assign", "M-2.4"),
+            lambda w: {"vendor": w["vendor"].pk, "note": "Campus network vendor"},
+            api=api,
+        ),
+        _act(
+            "ticket_for_notes",
+            "note",
+            PATROLLERS | VENDOR,
+            ("maintenance.ticket_note", "M-2.3"),
+            {"note": "Spare camera on order"},
+            api=api,
+        ),
         # another company's ticket: not found by a vendor engineer, refused to everyone else
         _act("other_ticket", "acknowledge", (), None, not_found=VENDOR, api=api),
         _act("other_on_site", "clear", (), None, {"note": "not mine"}, not_found=VENDOR, api=api),
@@ -200,6 +216,8 @@ def world(world: dict) -> dict:
     def cleared():
         return services.ticket_clear(ticket=on_site(), by=engineer, note="fixed")
 
+    queue_camera = CameraFactory(code="MX-NOVENDOR", vendor=None, location=camera.location)
+
     def tickets_in_each_state(prefix: str) -> dict:
         paused = opened()
         services.ticket_pause_start(ticket=paused, by=staff, reason="access_refused")
@@ -215,9 +233,10 @@ def world(world: dict) -> dict:
             f"{prefix}paused": paused.pk,
             f"{prefix}other_ticket": opened(other_camera).pk,
             f"{prefix}other_on_site": on_site(other_camera, other_engineer).pk,
+            f"{prefix}queue_open": opened(queue_camera).pk,
+            f"{prefix}ticket_for_notes": opened().pk,
         }
 
-    queue_camera = CameraFactory(code="MX-NOVENDOR", vendor=None, location=camera.location)
     return {
         "contract": own.pk,
         "other_contract": other.pk,

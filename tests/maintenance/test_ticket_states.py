@@ -30,7 +30,7 @@ def test_the_whole_life_of_a_ticket(wall, camera, duty_operator, vendor_engineer
     wall.at("2026-03-10 09:00")
     t = ticket(camera=camera, by=duty_operator)
     assert (t.state, t.allowance_hours, t.number[:10]) == (State.REPORTED, 6, "WX20260310")
-    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) == {"acknowledge"}
+    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) == {"acknowledge", "note"}
     wall.at("2026-03-10 09:10")
     services.ticket_acknowledge(ticket=t, by=vendor_engineer)
     wall.at("2026-03-10 10:00")
@@ -142,7 +142,7 @@ def test_a_reopen_continues_the_same_clock(wall, camera, duty_operator, vendor_e
     # 7 h since the report: the two hours between the clear and the reopen count too.
     assert clock.elapsed == timedelta(hours=7) and clock.breached
     assert FaultTicket.objects.filter(selectors.ticket_overdue_q(), pk=t.pk).exists()
-    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) == {"on_site", "clear"}
+    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) == {"on_site", "clear", "note"}
 
 
 def test_a_pause_moves_the_deadline_by_exactly_its_length(
@@ -156,7 +156,7 @@ def test_a_pause_moves_the_deadline_by_exactly_its_length(
     t.refresh_from_db()
     assert t.paused_since is not None
     # While paused the vendor can do nothing but say the wait is over.
-    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) == {"pause_end"}
+    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) == {"pause_end", "note"}
     with pytest.raises(RuleViolation, match="paused"):
         services.ticket_clear(ticket=t, by=vendor_engineer, note="x")
     assert not FaultTicket.objects.filter(selectors.ticket_overdue_q(), pk=t.pk).exists()
@@ -256,3 +256,44 @@ def test_a_vendor_engineer_cannot_open_tickets(camera, vendor_engineer):
             severity="general",
             occurred_at=timezone.now(),
         )
+
+
+def test_the_office_assigns_a_queue_ticket_to_a_vendor(
+    wall, duty_operator, security_staff, vendor_engineer, client
+):
+    wall.at("2026-03-10 09:00")
+    contract(vendor=vendor_engineer.department, general_hours=4)
+    t = ticket(camera=CameraFactory(vendor=None), by=duty_operator)
+    assert t.vendor is None and t.allowance_hours == 6
+    assert "acknowledge" not in selectors.ticket_actions(user=vendor_engineer, ticket=t)
+    wall.at("2026-03-10 10:00")
+    services.ticket_assign(ticket=t, by=security_staff, vendor=vendor_engineer.department)
+    t.refresh_from_db()
+    assert (t.vendor, t.allowance_hours) == (vendor_engineer.department, 4)
+    # Still from the report time: 09:00 + 4 h.
+    assert t.deadline_at.astimezone(wall.now.tzinfo).strftime("%H:%M") == "13:00"
+    assert selectors.ticket_actions(user=vendor_engineer, ticket=t) >= {"acknowledge"}
+    event = AuditEvent.objects.get(action="maintenance.ticket_assign")
+    assert event.clause == "M-2.4" and event.data["before"]["vendor"] is None
+    services.ticket_acknowledge(ticket=t, by=vendor_engineer)
+    with pytest.raises(RuleViolation, match="before the vendor acknowledges"):
+        services.ticket_assign(ticket=t, by=security_staff, vendor=vendor_engineer.department)
+
+
+def test_notes_go_on_the_timeline_without_a_state_change(
+    camera, duty_operator, vendor_engineer, other_vendor_engineer, auditor
+):
+    t = ticket(camera=camera, by=duty_operator)
+    services.ticket_note(ticket=t, by=vendor_engineer, note="Engineer on the way")
+    services.ticket_note(ticket=t, by=duty_operator, note="Gate guard informed")
+    t.refresh_from_db()
+    assert t.state == State.REPORTED
+    assert list(t.events.filter(kind="note").values_list("note", flat=True)) == [
+        "Engineer on the way",
+        "Gate guard informed",
+    ]
+    for outsider in (other_vendor_engineer, auditor):
+        with pytest.raises(RuleViolation):
+            services.ticket_note(ticket=t, by=outsider, note="x")
+    with pytest.raises(RuleViolation, match="Write the note"):
+        services.ticket_note(ticket=t, by=vendor_engineer, note=" ")

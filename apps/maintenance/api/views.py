@@ -11,6 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.models import Department
 from apps.core.api.permissions import role_permission
 
 from .. import selectors, services
@@ -147,6 +148,13 @@ class PauseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class AssignSerializer(serializers.Serializer):
+    vendor = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.filter(kind=Department.Kind.MAINTENANCE_VENDOR)
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ServiceContractViewSet(viewsets.ReadOnlyModelViewSet):
     """The vendors' contracts (M-2.4)."""
 
@@ -168,6 +176,7 @@ _SERVICES = {
     "close": services.ticket_close,
     "pause_end": services.ticket_pause_end,
     "severity_raise": services.ticket_severity_raise,
+    "note": services.ticket_note,
 }
 
 
@@ -225,6 +234,17 @@ class FaultTicketViewSet(viewsets.ReadOnlyModelViewSet):
     close = _state_change("close")
     pause_end = _state_change("pause_end")
     severity_raise = _state_change("severity_raise")
+    note = _state_change("note")
+
+    @extend_schema(request=AssignSerializer, responses=FaultTicketDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="assign", url_name="assign")
+    def assign(self, request, pk=None):
+        """Give a ticket no vendor has taken on yet to a maintenance vendor (M-2.4)."""
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ticket = self.get_object()
+        services.ticket_assign(ticket=ticket, by=request.user, **body.validated_data)
+        return self._answer(ticket)
 
     @extend_schema(request=PauseSerializer, responses=FaultTicketDetailSerializer)
     @action(detail=True, methods=["post"], url_path="pause_start", url_name="pause_start")
