@@ -357,7 +357,7 @@ def ticket_transition(
         data=data or {},
     )
     clock = _clock_store(ticket, at=now)
-    if verb == "clear" and ticket.camera_id:
+    if verb == "clear" and ticket.camera_id and by is not None:
         # The patrol's probe checks the camera again once the clear is committed.
         transaction.on_commit(partial(current_app.send_task, RECHECK_TASK, args=(ticket.pk,)))
     event_append(
@@ -623,13 +623,66 @@ def ticket_recheck_settle(*, ticket: FaultTicket) -> str | None:
     return "reopen"
 
 
+def ticket_recovery_settle(*, ticket: FaultTicket) -> str | None:
+    """An open ticket from a patrol fault whose camera came back up by itself — a daily patrol
+    (or any check) found it normal after the ticket's latest change: the system records the
+    fault cleared (now; the check's time is in the event's data) and verifies it (M-2.3),
+    stopping the vendor's clock (M-2.4). A ticket opened by hand may name a fault the probe
+    cannot see (a stuck PTZ), so people judge it; a paused ticket waits for its pause to end.
+    Returns "verify", or None."""
+    if (
+        ticket.state not in selectors.OPEN_STATES
+        or ticket.fault_record_id is None  # a fault the probe found; by hand: people judge
+        or ticket.paused_since is not None
+    ):
+        return None
+    last_change = ticket.events.order_by("-at", "-id").values_list("at", flat=True).first()
+    check = (
+        PatrolCheck.objects.filter(
+            camera_id=ticket.camera_id,
+            state=PatrolCheck.State.DONE,
+            checked_at__gt=last_change or ticket.reported_at,
+        )
+        .order_by("-checked_at", "-id")
+        .first()
+    )
+    if check is None or check.verdict != PatrolCheck.Verdict.OK:
+        return None
+    data = {
+        "check": check.pk,
+        "run": check.run_id,
+        "verdict": check.verdict,
+        "checked_at": check.checked_at.isoformat(),
+    }
+    with transaction.atomic():
+        ticket_transition(
+            ticket=ticket,
+            by=None,
+            verb="clear",
+            note=_("The camera passed a patrol check by itself."),
+            data=data,
+        )
+        ticket_transition(
+            ticket=ticket,
+            by=None,
+            verb="verify",
+            note=_("The camera passed its check after the clear."),
+            data=data,
+        )
+    return "verify"
+
+
 def tickets_recheck_settle(*, limit: int = 500) -> dict[int, str]:
-    """Settle every cleared ticket whose camera has been checked since the clear."""
+    """Settle every cleared ticket whose camera has been checked since the clear, and verify
+    every open ticket whose camera has come back up by itself."""
     settled = {}
-    cleared = FaultTicket.objects.filter(state=State.CLEARED, camera__isnull=False)
-    for ticket in cleared.order_by("pk")[:limit]:
+    waiting = FaultTicket.objects.filter(
+        state__in=[State.CLEARED, *selectors.OPEN_STATES], camera__isnull=False
+    )
+    for ticket in waiting.order_by("pk")[:limit]:
+        settle = ticket_recheck_settle if ticket.state == State.CLEARED else ticket_recovery_settle
         try:
-            verb = ticket_recheck_settle(ticket=ticket)
+            verb = settle(ticket=ticket)
         except RuleViolation:
             continue  # changed by a person meanwhile: theirs stands
         if verb:

@@ -10,8 +10,9 @@ import pytest
 from apps.audit.models import AuditEvent
 from apps.maintenance import services, tasks
 from apps.maintenance.models import FaultTicket
+from apps.maintenance.selectors import ticket_clock
 from apps.patrol.models import PatrolRun
-from apps.patrol.services import patrol_check_record, patrol_run_finish
+from apps.patrol.services import patrol_check_record, patrol_check_review, patrol_run_finish
 from tests.factories import CameraFactory
 from tests.maintenance.factories import ticket
 from tests.patrol.helpers import finished_run, outcome
@@ -91,8 +92,6 @@ def test_a_failing_recheck_reopens_it_and_the_clock_runs_on(wall, cleared, vendo
     assert "Picture is black." in reopened.note and reopened.data["verdict"] == "fault"
     # The same clock: reported 09:00, now 15:30 -> 6 h 30 min counted, breached.
     wall.at("2026-03-10 15:30")
-    from apps.maintenance.selectors import ticket_clock
-
     clock = ticket_clock(ticket=cleared)
     assert clock.elapsed == timedelta(hours=6, minutes=30) and clock.breached
     # The vendor clears again; a passing re-check then verifies.
@@ -133,3 +132,52 @@ def test_an_undetermined_recheck_is_left_to_the_monitoring_center(wall, cleared)
     assert services.tickets_recheck_settle() == {}
     cleared.refresh_from_db()
     assert cleared.state == State.CLEARED
+
+
+def test_a_camera_back_up_in_the_daily_patrol_verifies_its_open_ticket(
+    wall, duty_operator, vendor_engineer
+):
+    camera = CameraFactory(code="POOL-1", vendor=vendor_engineer.department)
+    wall.at("2026-03-10 06:00")
+    run = finished_run({camera: outcome("fault", "No signal.", at=wall.now)})
+    wall.at("2026-03-10 09:00")
+    patrol_check_review(
+        check=run.checks.get(), by=duty_operator, outcome="confirmed_fault", note=""
+    )
+    t = FaultTicket.objects.get(pk=services.tickets_sync()[0])
+    services.ticket_acknowledge(ticket=t, by=vendor_engineer)
+    assert services.tickets_recheck_settle() == {}  # still down: nothing to settle
+    wall.at("2026-03-11 06:00")
+    finished_run({camera: outcome("ok", at=wall.now)})
+    wall.at("2026-03-11 06:01")
+    assert services.tickets_recheck_settle() == {t.pk: "verify"}
+    t.refresh_from_db()
+    assert t.state == State.VERIFIED and t.cleared_at == wall.now
+    kinds = list(t.events.order_by("at", "id").values_list("kind", "by"))
+    assert kinds[-2:] == [("cleared", None), ("verified", None)]
+    # The clock stopped at the system's clear: 21 h 01 min after the report, past the 6 h.
+    assert ticket_clock(ticket=t).breached
+
+
+def test_a_ticket_opened_by_hand_is_not_verified_by_a_passing_probe(
+    wall, duty_operator, vendor_engineer
+):
+    """The operator may have reported what the probe cannot see (a stuck PTZ)."""
+    camera = CameraFactory(vendor=vendor_engineer.department)
+    wall.at("2026-03-10 09:00")
+    t = ticket(camera=camera, by=duty_operator, symptom="PTZ does not turn")
+    wall.at("2026-03-11 06:00")
+    finished_run({camera: outcome("ok", at=wall.now)})
+    assert services.tickets_recheck_settle() == {}
+    t.refresh_from_db()
+    assert t.state == State.REPORTED
+
+
+def test_a_paused_ticket_waits_for_its_pause_to_end(wall, duty_operator, security_staff):
+    camera = CameraFactory()
+    wall.at("2026-03-10 09:00")
+    t = ticket(camera=camera, by=duty_operator)
+    services.ticket_pause_start(ticket=t, by=security_staff, reason="access_refused")
+    wall.at("2026-03-10 10:00")
+    finished_run({camera: outcome("ok", at=wall.now)})
+    assert services.tickets_recheck_settle() == {}
