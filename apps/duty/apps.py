@@ -17,6 +17,7 @@ class DutyConfig(AppConfig):
         from apps.core.navigation import NavItem, nav_register
 
         from .selectors import (
+            ENTRY_VIEW_ROLES,
             ROSTER_VIEW_ROLES,
             Attendance,
             attendance_list,
@@ -28,6 +29,15 @@ class DutyConfig(AppConfig):
         nav_register(
             NavItem(
                 "duty_roster", _("Duty roster"), "bi-calendar-week", ROSTER_VIEW_ROLES, order=25
+            )
+        )
+        nav_register(
+            NavItem(
+                "duty_entries",
+                _("Monitoring-center entries"),
+                "bi-door-open",
+                ENTRY_VIEW_ROLES,
+                order=26,
             )
         )
 

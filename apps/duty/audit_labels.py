@@ -12,5 +12,9 @@ action_labels_register(
         "duty.roster_copy": _("Roster copied forward"),
         "duty.shift_check_in": _("Duty operator checked in"),
         "duty.shift_check_out": _("Duty operator checked out"),
+        "duty.access_grant": _("Authorised to enter the monitoring center"),
+        "duty.access_revoke": _("Authorisation to enter the monitoring center revoked"),
+        "duty.entry_in": _("Entered the monitoring center"),
+        "duty.entry_out": _("Left the monitoring center"),
     }
 )

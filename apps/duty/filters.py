@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.filters import FilterSet, IntegerFilter
 from apps.core.registers import LocalDateFilter
 
-from .models import RosterAssignment
+from .models import CenterEntry, RosterAssignment
 from .selectors import Attendance, attendance_q
 
 
@@ -43,3 +43,18 @@ class AttendanceFilterSet(AssignmentFilterSet):
 
     def filter_attendance(self, queryset, name, value):
         return queryset.filter(attendance_q(value, now=timezone.now()))
+
+
+class EntryFilterSet(FilterSet):
+    """The entry register: still inside, not authorised (flagged to the chief), by local days."""
+
+    inside = django_filters.BooleanFilter(
+        field_name="left_at", lookup_expr="isnull", label=_("still inside")
+    )
+    authorised = django_filters.BooleanFilter(field_name="authorised", label=_("authorised"))
+    date_from = LocalDateFilter(field_name="entered_at", label=_("from date"))
+    date_to = LocalDateFilter(field_name="entered_at", upto=True, label=_("to date"))
+
+    class Meta:
+        model = CenterEntry
+        fields = ["inside", "authorised", "date_from", "date_to"]

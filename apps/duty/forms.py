@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
+
 from . import selectors
-from .models import ShiftTemplate
+from .models import CenterEntry, ShiftTemplate
 from .services import CopySpan
 
 SELECT = forms.Select(attrs={"class": "form-select"})
@@ -47,3 +49,51 @@ class ShiftTemplateForm(forms.Form):
         max_value=24,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
+
+
+class EntryForm(forms.Form):
+    """Someone comes into the monitoring center: a registered person, or a visitor with an ID
+    document (M-1.2, M-4.1a)."""
+
+    person = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
+        label=_("registered person"),
+        required=False,
+        widget=SELECT,
+    )
+    visitor_name = forms.CharField(
+        label=_("or a visitor's name"), max_length=60, required=False, widget=TEXT
+    )
+    visitor_id_type = forms.ChoiceField(
+        label=_("ID document type"),
+        choices=[("", "—"), *CenterEntry.IdType.choices],
+        required=False,
+        widget=SELECT,
+    )
+    visitor_id_number = forms.CharField(
+        label=_("ID document number"),
+        max_length=40,
+        required=False,
+        widget=TEXT,
+        help_text=_("Stored encrypted and shown masked."),
+    )
+    organisation = forms.CharField(
+        label=_("organisation"), max_length=120, required=False, widget=TEXT
+    )
+    purpose = forms.CharField(label=_("purpose"), max_length=200, widget=TEXT)
+    escort = forms.ModelChoiceField(
+        queryset=selectors.authorised_people(),
+        label=_("escorted by"),
+        required=False,
+        widget=SELECT,
+        help_text=_("Required for anyone not on the authorised list."),
+    )
+
+
+class AccessGrantForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=User.objects.filter(is_active=True).order_by("full_name", "username"),
+        label=_("person"),
+        widget=SELECT,
+    )
+    note = forms.CharField(label=_("note"), max_length=200, required=False, widget=TEXT)

@@ -10,6 +10,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.crypto import EncryptedTextField
+from apps.core.masking import id_number_mask
+
 
 class ShiftTemplate(models.Model):
     class Preset(models.TextChoices):
@@ -119,3 +122,143 @@ class RosterAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator} · {self.template} · {self.date:%Y-%m-%d}"
+
+
+class CenterAccess(models.Model):
+    """A person authorised to enter the monitoring center (M-1.2, M-4.1a: only watch,
+    management and maintenance staff). Revoking marks the grant; it is never deleted."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("monitoring-center authorisation")
+        verbose_name_plural = _("monitoring-center authorisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(revoked_at=None), name="duty_access_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class CenterEntry(models.Model):
+    """One person's stay in the monitoring center (M-1.2, M-4.1a): a registered person or a
+    visitor with their ID document (encrypted at rest, shown masked), why, who escorted them,
+    time in and out. Someone not on the authorised list comes in escorted, and the entry is
+    flagged to the security chief."""
+
+    class IdType(models.TextChoices):
+        RESIDENT_ID = "resident_id", _("Resident identity card")
+        PASSPORT = "passport", _("Passport")
+        OTHER = "other", _("Other ID document")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    visitor_name = models.CharField(_("visitor name"), max_length=60, blank=True)
+    visitor_id_type = models.CharField(
+        _("ID document type"), max_length=20, choices=IdType.choices, blank=True
+    )
+    # PIPL: encrypted at rest; pages, exports and the API show visitor_id_masked.
+    visitor_id_number = EncryptedTextField(_("ID document number"), blank=True)
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    escort = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("escorted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Whether the person was on the authorised list when they came in (visitors never are).
+    authorised = models.BooleanField(_("authorised"))
+    entered_at = models.DateTimeField(_("time in"))
+    left_at = models.DateTimeField(_("time out"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    left_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("time out recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("monitoring-center entry")
+        verbose_name_plural = _("monitoring-center entries")
+        indexes = [
+            models.Index(fields=["-entered_at", "-id"], name="duty_entry_entered"),
+            # The register's filters: still inside; not authorised (flagged).
+            models.Index(
+                fields=["entered_at"], condition=Q(left_at=None), name="duty_entry_inside"
+            ),
+            models.Index(
+                fields=["-entered_at"], condition=Q(authorised=False), name="duty_entry_flagged"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(person__isnull=False) & Q(visitor_name=""))
+                | (Q(person__isnull=True) & ~Q(visitor_name="")),
+                name="duty_entry_person_or_visitor",
+            ),
+            models.CheckConstraint(
+                condition=Q(authorised=True) | Q(escort__isnull=False),
+                name="duty_entry_unauthorised_escorted",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_at=None) | Q(left_at__gte=F("entered_at")),
+                name="duty_entry_out_after_in",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.person if self.person_id else self.visitor_name
+        return f"{who} · {self.entered_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        return str(self.person) if self.person_id else self.visitor_name
+
+    @property
+    def visitor_id_masked(self) -> str:
+        return id_number_mask(self.visitor_id_number)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from apps.accounts.models import Role, User
 
 from .coverage import Gap, coverage_gaps, local_midnight, uncovered_hours_by_day
-from .models import RosterAssignment, ShiftTemplate
+from .models import CenterAccess, CenterEntry, RosterAssignment, ShiftTemplate
 
 # The security office plans the roster; the duty operators and the auditor read it (M-1.2).
 ROSTER_PLAN_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
@@ -235,3 +235,67 @@ def my_shifts(*, user: User, now) -> list[RosterAssignment]:
         shift.actions = shift_actions(user=user, assignment=shift, now=now)
         shift.attendance = attendance_of(shift, now=now)
     return shifts
+
+
+# --- The monitoring-center entry register (M-1.2, M-4.1a)
+
+# Whoever is in the center records comings and goings; the office grants access.
+ENTRY_ROLES = (Role.DUTY_OPERATOR, *ROSTER_PLAN_ROLES)
+ENTRY_VIEW_ROLES = (*ENTRY_ROLES, Role.AUDITOR)
+
+
+def entries_may_view(*, user: User) -> bool:
+    return user.is_superuser or user.has_any_role(*ENTRY_VIEW_ROLES)
+
+
+def entry_actions(*, user: User) -> set[str]:
+    actions = set()
+    if user.is_superuser or user.has_any_role(*ENTRY_ROLES):
+        actions |= {"record_in", "record_out"}
+    if user.is_superuser or user.has_any_role(*ROSTER_PLAN_ROLES):
+        actions |= {"access_grant", "access_revoke"}
+    return actions
+
+
+def access_list(*, user: User) -> QuerySet[CenterAccess]:
+    """The people authorised to enter now (live grants)."""
+    if not entries_may_view(user=user):
+        return CenterAccess.objects.none()
+    return (
+        CenterAccess.objects.filter(revoked_at=None)
+        .select_related("person", "granted_by")
+        .order_by("person__full_name", "person__username")
+    )
+
+
+def access_get(*, user: User, pk: int) -> CenterAccess:
+    return get_object_or_404(access_list(user=user), pk=pk)
+
+
+def is_authorised(person: User | None) -> bool:
+    return (
+        person is not None and CenterAccess.objects.filter(person=person, revoked_at=None).exists()
+    )
+
+
+def authorised_people() -> QuerySet[User]:
+    """Active people on the authorised list: who may escort a visitor."""
+    return User.objects.filter(
+        is_active=True, pk__in=CenterAccess.objects.filter(revoked_at=None).values("person_id")
+    ).order_by("full_name", "username")
+
+
+def entry_list(*, user: User) -> QuerySet[CenterEntry]:
+    """Every entry, newest first (M-1.2, M-4.1a)."""
+    if not entries_may_view(user=user):
+        return CenterEntry.objects.none()
+    return CenterEntry.objects.select_related("person", "escort").order_by("-entered_at", "-id")
+
+
+def entry_get(*, user: User, pk: int) -> CenterEntry:
+    return get_object_or_404(entry_list(user=user), pk=pk)
+
+
+def people_inside(*, user: User) -> QuerySet[CenterEntry]:
+    """Who is still in the monitoring center (listed at handover)."""
+    return entry_list(user=user).filter(left_at=None)

@@ -6,12 +6,14 @@ exclusion constraint refuses what a path around the service would write.
 """
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,9 +21,10 @@ from django.utils.translation import gettext_noop
 from apps.accounts.models import Role, User
 from apps.audit.services import event_append
 from apps.core.exceptions import RuleViolation
+from apps.core.notifications import notify
 
 from . import selectors
-from .models import RosterAssignment, ShiftTemplate
+from .models import CenterAccess, CenterEntry, RosterAssignment, ShiftTemplate
 
 
 def shift_times(*, template: ShiftTemplate, day: date) -> tuple[datetime, datetime]:
@@ -333,3 +336,153 @@ def shift_check_out(*, assignment: RosterAssignment, by: User) -> RosterAssignme
         },
     )
     return assignment
+
+
+# --- The monitoring-center entry register (M-1.2, M-4.1a)
+
+
+@transaction.atomic
+def access_grant(*, person: User, by: User, note: str = "") -> CenterAccess:
+    """Put a person on the list of people authorised to enter the monitoring center."""
+    if "access_grant" not in selectors.entry_actions(user=by):
+        raise RuleViolation(_("Only the security office authorises entry."), clause="M-1.2")
+    if not person.is_active:
+        raise RuleViolation(_("%(person)s has no active account.") % {"person": person})
+    _lock_operators([person.pk])
+    if selectors.is_authorised(person):
+        raise RuleViolation(_("%(person)s is already authorised.") % {"person": person})
+    access = CenterAccess.objects.create(person=person, note=note.strip(), granted_by=by)
+    event_append(
+        actor=by,
+        action="duty.access_grant",
+        target=access,
+        clause="M-1.2",
+        data={"person": person.get_username(), "note": access.note},
+    )
+    return access
+
+
+@transaction.atomic
+def access_revoke(*, access: CenterAccess, by: User) -> CenterAccess:
+    if "access_revoke" not in selectors.entry_actions(user=by):
+        raise RuleViolation(_("Only the security office authorises entry."), clause="M-1.2")
+    won = CenterAccess.objects.filter(pk=access.pk, revoked_at=None).update(
+        revoked_at=timezone.now(), revoked_by=by
+    )
+    if not won:
+        raise RuleViolation(_("This authorisation was already revoked; reload the page."))
+    access.refresh_from_db()
+    event_append(
+        actor=by,
+        action="duty.access_revoke",
+        target=access,
+        clause="M-1.2",
+        data={"person": access.person.get_username()},
+    )
+    return access
+
+
+def _flag_to_chief(entry: CenterEntry) -> None:
+    """An entry by someone not authorised is flagged to the security chief (in the site's
+    language: the chiefs read it later, not in this request)."""
+    chiefs = User.objects.filter(is_active=True, groups__name=Role.SECURITY_CHIEF)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            chiefs,
+            kind="duty.entry_unauthorised",
+            title=_("Entry without authorisation: %(who)s, escorted by %(escort)s")
+            % {"who": entry.who, "escort": entry.escort},
+            body=entry.purpose,
+            url=reverse("duty_entries") + "?authorised=false",
+        )
+
+
+@transaction.atomic
+def entry_record_in(
+    *,
+    by: User,
+    purpose: str,
+    person: User | None = None,
+    visitor_name: str = "",
+    visitor_id_type: str = "",
+    visitor_id_number: str = "",
+    organisation: str = "",
+    escort: User | None = None,
+) -> CenterEntry:
+    """Someone comes into the monitoring center (M-1.2, M-4.1a): a registered person or a
+    visitor with an ID document. Whoever is not on the authorised list needs an authorised
+    escort, and the entry is flagged to the security chief."""
+    if "record_in" not in selectors.entry_actions(user=by):
+        raise RuleViolation(_("Only the staff on duty record entries."), clause="M-1.2")
+    visitor_name = visitor_name.strip()
+    visitor_id_number = re.sub(r"\s+", "", visitor_id_number).upper()
+    if (person is None) == (not visitor_name):
+        raise RuleViolation(_("Choose a registered person or give a visitor's name, not both."))
+    if person is None and not (visitor_id_type and visitor_id_number):
+        raise RuleViolation(_("A visitor's ID document type and number are required."))
+    if not purpose.strip():
+        raise RuleViolation(_("Say why they come in."))
+    authorised = selectors.is_authorised(person)
+    escorted = escort is not None and escort != person and selectors.is_authorised(escort)
+    if not (authorised or escorted):
+        raise RuleViolation(
+            _("Someone not authorised to enter comes in escorted by an authorised person."),
+            clause="M-4.1a",
+        )
+    if person is not None:
+        _lock_operators([person.pk])
+        inside = CenterEntry.objects.filter(person=person, left_at=None).first()
+        if inside is not None:
+            raise RuleViolation(
+                _("%(person)s is inside since %(since)s; record their time out first.")
+                % {"person": person, "since": _local(inside.entered_at)}
+            )
+    entry = CenterEntry.objects.create(
+        person=person,
+        visitor_name=visitor_name,
+        visitor_id_type=visitor_id_type if person is None else "",
+        visitor_id_number=visitor_id_number if person is None else "",
+        organisation=organisation.strip(),
+        purpose=purpose.strip(),
+        escort=escort,
+        authorised=authorised,
+        entered_at=timezone.now(),
+        recorded_by=by,
+    )
+    event_append(
+        actor=by,
+        action="duty.entry_in",
+        target=entry,
+        clause="M-1.2" if authorised else "M-4.1a",
+        data={
+            "who": entry.who,
+            "visitor_id": entry.visitor_id_masked,  # never the number (PIPL)
+            "organisation": entry.organisation,
+            "purpose": entry.purpose,
+            "authorised": authorised,
+            "escort": escort.get_username() if escort else None,
+        },
+    )
+    if not authorised:
+        _flag_to_chief(entry)
+    return entry
+
+
+@transaction.atomic
+def entry_record_out(*, entry: CenterEntry, by: User) -> CenterEntry:
+    if "record_out" not in selectors.entry_actions(user=by):
+        raise RuleViolation(_("Only the staff on duty record entries."), clause="M-1.2")
+    won = CenterEntry.objects.filter(pk=entry.pk, left_at=None).update(
+        left_at=timezone.now(), left_recorded_by=by
+    )
+    if not won:
+        raise RuleViolation(_("This person's time out is already recorded; reload the page."))
+    entry.refresh_from_db()
+    event_append(
+        actor=by,
+        action="duty.entry_out",
+        target=entry,
+        clause="M-1.2",
+        data={"who": entry.who, "left_at": entry.left_at.isoformat()},
+    )
+    return entry

@@ -23,4 +23,9 @@ urlpatterns = [
     ),
     path("check-ins/", views.AttendanceRegisterView.as_view(), name="duty_attendance"),
     path("templates/", views.shift_templates_view, name="duty_templates"),
+    path("entries/", views.EntryRegisterView.as_view(), name="duty_entries"),
+    path("entries/new/", views.entry_new_view, name="duty_entry_new"),
+    path("entries/<int:pk>/out/", views.entry_out_view, name="duty_entry_out"),
+    path("access/", views.access_list_view, name="duty_access"),
+    path("access/<int:pk>/revoke/", views.access_revoke_view, name="duty_access_revoke"),
 ]

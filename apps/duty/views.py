@@ -20,9 +20,9 @@ from apps.core.exceptions import RuleViolation
 from apps.core.registers import RegisterListView, register_cell
 
 from . import selectors, services
-from .filters import AttendanceFilterSet
-from .forms import AssignForm, CopyForm, ShiftTemplateForm
-from .models import RosterAssignment
+from .filters import AttendanceFilterSet, EntryFilterSet
+from .forms import AccessGrantForm, AssignForm, CopyForm, EntryForm, ShiftTemplateForm
+from .models import CenterEntry, RosterAssignment
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 ATTENDANCE_LABELS = {
@@ -237,3 +237,122 @@ class AttendanceRegisterView(RegisterListView):
 
     def csv_row(self, obj) -> list:
         return self._cells(obj, timezone.now())
+
+
+class EntryRegisterView(RegisterListView):
+    """The monitoring-center entry register (M-1.2, M-4.1a): filters, pages, CSV; the staff on
+    duty record time out from it."""
+
+    selector = staticmethod(selectors.entry_list)
+    filterset_class = EntryFilterSet
+    title = gettext_lazy("Monitoring-center entries")
+    template_name = "duty/entry_list.html"
+    row_template = "duty/_entry_rows.html"
+    allowed_roles = selectors.ENTRY_VIEW_ROLES
+    csv_filename = "monitoring-center-entries.csv"
+    columns = (
+        "entered_at",
+        "left_at",
+        "who",
+        "visitor_id_type",
+        "visitor_id_masked",
+        "organisation",
+        "purpose",
+        "escort",
+        "authorised",
+    )
+    HEADERS = {
+        "who": gettext_lazy("person"),
+        "visitor_id_masked": gettext_lazy("ID document number"),
+    }
+
+    def column_headers(self) -> list[str]:
+        fields = CenterEntry._meta
+        return [self.HEADERS.get(c) or fields.get_field(c).verbose_name for c in self.columns]
+
+    def rows(self, objects):
+        return [(obj, [_entry_cell(obj, c) for c in self.columns]) for obj in objects]
+
+    def csv_row(self, obj) -> list:
+        return [_entry_cell(obj, c) for c in self.columns]
+
+    def extra_context(self) -> dict:
+        return {"entry_actions": selectors.entry_actions(user=self.request.user)}
+
+
+def _entry_cell(entry: CenterEntry, column: str):
+    if column == "authorised":
+        return _("yes") if entry.authorised else _("no — escorted")
+    return register_cell(entry, column)
+
+
+@login_required
+def entry_new_view(request: HttpRequest) -> HttpResponse:
+    if "record_in" not in selectors.entry_actions(user=request.user):
+        raise PermissionDenied
+    form = EntryForm(request.POST or None)
+    if form.is_valid():
+        try:
+            entry = services.entry_record_in(by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("%(who)s is in.") % {"who": entry.who})
+            if not entry.authorised:
+                messages.warning(
+                    request, _("Not on the authorised list: the security chief is told.")
+                )
+            return redirect("duty_entries")
+    return render(request, "duty/entry_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def entry_out_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if "record_out" not in selectors.entry_actions(user=request.user):
+        raise PermissionDenied
+    entry = selectors.entry_get(user=request.user, pk=pk)
+    try:
+        services.entry_record_out(entry=entry, by=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(who)s has left.") % {"who": entry.who})
+    return redirect("duty_entries")
+
+
+@login_required
+def access_list_view(request: HttpRequest) -> HttpResponse:
+    """Who may enter the monitoring center; the security office grants and revokes."""
+    if not selectors.entries_may_view(user=request.user):
+        raise PermissionDenied
+    actions = selectors.entry_actions(user=request.user)
+    form = AccessGrantForm(request.POST or None)
+    if request.method == "POST":
+        if "access_grant" not in actions:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                access = services.access_grant(by=request.user, **form.cleaned_data)
+            except RuleViolation as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("%(person)s may enter.") % {"person": access.person})
+                return redirect("duty_access")
+    context = {"grants": selectors.access_list(user=request.user), "form": form, "actions": actions}
+    return render(request, "duty/access_list.html", context)
+
+
+@login_required
+@require_POST
+def access_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if "access_revoke" not in selectors.entry_actions(user=request.user):
+        raise PermissionDenied
+    access = selectors.access_get(user=request.user, pk=pk)
+    try:
+        services.access_revoke(access=access, by=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(person)s may no longer enter.") % {"person": access.person})
+    return redirect("duty_access")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.duty.models import ShiftTemplate
-from apps.duty.services import roster_assign
+from apps.duty.services import access_grant, entry_record_in, roster_assign
 from tests.core.matrix import Row, _get
 from tests.factories import UserFactory
 
@@ -16,6 +16,8 @@ VIEW = frozenset({Role.DUTY_OPERATOR, Role.SECURITY_STAFF, Role.SECURITY_CHIEF, 
 PLAN = frozenset({Role.SECURITY_STAFF, Role.SECURITY_CHIEF})
 ATTENDANCE = PLAN | {Role.AUDITOR}
 OPERATOR = frozenset({Role.DUTY_OPERATOR})
+ENTRY = PLAN | OPERATOR
+ENTRY_VIEW = ENTRY | {Role.AUDITOR}
 
 
 def _assign(day: str):
@@ -29,6 +31,10 @@ ROWS: list[Row] = [
     _get("/duty/roster/", VIEW),
     _get("/duty/roster/?month=2026-12", VIEW),
     _get("/duty/templates/", VIEW),
+    _get("/duty/entries/", ENTRY_VIEW),
+    _get("/duty/entries/?inside=true&format=csv", ENTRY_VIEW),
+    _get("/duty/entries/new/", ENTRY),
+    _get("/duty/access/", ENTRY_VIEW),
     _get("/duty/check-ins/", ATTENDANCE),
     _get("/duty/check-ins/?attendance=late&format=csv", ATTENDANCE),
     _get("/api/duty/assignments/", VIEW),
@@ -75,6 +81,30 @@ ROWS: list[Row] = [
         PLAN,
         {"name": "Matrix split shift", "start_time": "06:30", "length_hours": "6"},
         ("duty.template_create", "M-1.2"),
+    ),
+    # The entry register (M-1.2, M-4.1a): an authorised person comes in, another leaves; then
+    # the office authorises someone and revokes another's authorisation.
+    Row(
+        "POST",
+        "/duty/entries/new/",
+        ENTRY,
+        lambda w: {"person": w["duty_authorised"], "purpose": "Matrix visit"},
+        ("duty.entry_in", "M-1.2"),
+    ),
+    Row("POST", "/duty/entries/{duty_entry}/out/", ENTRY, {}, ("duty.entry_out", "M-1.2")),
+    Row(
+        "POST",
+        "/duty/access/",
+        PLAN,
+        lambda w: {"person": w["duty_operator"], "note": "matrix"},
+        ("duty.access_grant", "M-1.2"),
+    ),
+    Row(
+        "POST",
+        "/duty/access/{duty_access}/revoke/",
+        PLAN,
+        {},
+        ("duty.access_revoke", "M-1.2"),
     ),
     # The matrix's duty operator checks in and out of their own shift, running now.
     Row(
@@ -131,7 +161,15 @@ def world(world: dict) -> dict:
     assignment = roster_assign(
         operator=operator, template=template, day=date(2026, 12, 1), by=planner
     )
+    authorised = UserFactory(username="matrix-duty-authorised")
+    access_grant(person=authorised, by=planner)
+    inside = UserFactory(username="matrix-duty-inside")
+    access = access_grant(person=inside, by=planner)
+    entry = entry_record_in(by=planner, person=inside, purpose="Matrix shift")
     return {
+        "duty_authorised": authorised.pk,
+        "duty_access": access.pk,
+        "duty_entry": entry.pk,
         "duty_operator": operator.pk,
         "duty_template": template.pk,
         "duty_assignment": assignment.pk,
