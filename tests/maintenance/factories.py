@@ -1,5 +1,6 @@
 """Objects of the maintenance tests, made through the services (so each carries its events)."""
 
+import itertools
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,6 +9,7 @@ from django.utils import timezone
 from apps.maintenance import services
 from tests.factories import CameraFactory, UserFactory
 
+_NUMBERS = itertools.count(1)
 PDF = b"%PDF-1.4\n% signed contract\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -22,7 +24,7 @@ def contract(*, vendor, by=None, number=None, starts_on=None, ends_on=None, **kw
     return services.contract_create(
         by=by,
         vendor=vendor,
-        number=number or f"HT-{vendor.pk}-{today:%Y%m%d%H%M%S%f}",
+        number=number or f"HT-{today:%Y}-{next(_NUMBERS):04d}",
         starts_on=starts_on or today - timedelta(days=100),
         ends_on=ends_on or today + timedelta(days=265),
         document=kwargs.pop("document", None) or pdf_upload(),
