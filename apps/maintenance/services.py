@@ -3,6 +3,7 @@
 Every state change is one call with one audit event citing M-2.3 or M-2.4, one TicketEvent
 row and the stored clock recomputed from the ticket's history (sla.py)."""
 
+import logging
 from datetime import datetime
 from functools import partial
 
@@ -26,6 +27,7 @@ from .documents import document_check
 from .models import FaultTicket, ServiceContract, Severity, TicketEvent, TicketPause
 
 State = FaultTicket.State
+logger = logging.getLogger(__name__)
 
 RECHECK_TASK = "apps.maintenance.tasks.maintenance_ticket_recheck"
 """The Celery task that starts a cleared ticket's re-check (queued by name: tasks import
@@ -359,7 +361,7 @@ def ticket_transition(
     clock = _clock_store(ticket, at=now)
     if verb == "clear" and ticket.camera_id and by is not None:
         # The patrol's probe checks the camera again once the clear is committed.
-        transaction.on_commit(partial(current_app.send_task, RECHECK_TASK, args=(ticket.pk,)))
+        transaction.on_commit(partial(_queue_recheck, ticket.pk))
     event_append(
         actor=by,
         action=f"maintenance.ticket_{verb}",
@@ -547,6 +549,21 @@ def ticket_severity_raise(*, ticket: FaultTicket, by: User, note: str) -> FaultT
 # --- the automatic re-check after a clear
 
 
+def _queue_recheck(ticket_id: int) -> None:
+    """Queue the re-check of a committed clear. A broker that is down must not fail the
+    vendor's clear (it is committed): the settle schedule starts the re-check later."""
+    try:
+        current_app.send_task(RECHECK_TASK, args=(ticket_id,))
+    except Exception:  # kombu's connection errors and the like
+        logger.warning("ticket %s: re-check not queued; the settle schedule starts it", ticket_id)
+
+
+def _recheck_due(ticket: FaultTicket) -> bool:
+    """A cleared ticket whose clear has no re-check run yet."""
+    run = ticket.recheck_run
+    return run is None or run.started_at < ticket.cleared_at
+
+
 def ticket_recheck_start(*, ticket: FaultTicket) -> PatrolRun | None:
     """Re-check a cleared ticket's camera through the patrol (a run of kind re-check, the same
     probe as the daily patrol), started in the name of the engineer who cleared it. Once per
@@ -556,7 +573,7 @@ def ticket_recheck_start(*, ticket: FaultTicket) -> PatrolRun | None:
     ticket.refresh_from_db()
     if ticket.state != State.CLEARED or ticket.camera_id is None:
         return None
-    if ticket.recheck_run_id and ticket.recheck_run.started_at >= ticket.cleared_at:
+    if not _recheck_due(ticket):
         return ticket.recheck_run
     clear = ticket.events.filter(kind=TicketEvent.Kind.CLEARED).order_by("-at", "-id").first()
     try:
@@ -673,16 +690,19 @@ def ticket_recovery_settle(*, ticket: FaultTicket) -> str | None:
 
 
 def tickets_recheck_settle(*, limit: int = 500) -> dict[int, str]:
-    """Settle every cleared ticket whose camera has been checked since the clear, and verify
-    every open ticket whose camera has come back up by itself."""
+    """Settle every cleared ticket whose camera has been checked since the clear (and start
+    the re-check a lost message did not), and verify every open ticket whose camera has come
+    back up by itself."""
     settled = {}
     waiting = FaultTicket.objects.filter(
         state__in=[State.CLEARED, *selectors.OPEN_STATES], camera__isnull=False
     )
-    for ticket in waiting.order_by("pk")[:limit]:
+    for ticket in waiting.select_related("recheck_run").order_by("pk")[:limit]:
         settle = ticket_recheck_settle if ticket.state == State.CLEARED else ticket_recovery_settle
         try:
             verb = settle(ticket=ticket)
+            if verb is None and ticket.state == State.CLEARED and _recheck_due(ticket):
+                ticket_recheck_start(ticket=ticket)  # its queued start was lost
         except RuleViolation:
             continue  # changed by a person meanwhile: theirs stands
         if verb:

@@ -1,6 +1,7 @@
 """Celery tasks of maintenance: idempotent wrappers over the services (they take ids, load
 fresh state, and can run twice without harm; the database records what is still due)."""
 
+import logging
 from functools import partial
 
 from celery import shared_task
@@ -8,7 +9,7 @@ from django.db import transaction
 
 from . import services
 
-SYNC_TASK = "apps.maintenance.tasks.maintenance_tickets_sync"
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -51,8 +52,18 @@ def maintenance_tickets_sync() -> list[int]:
     return services.tickets_sync()
 
 
+def _queue_ticket(record_id: int) -> None:
+    """Queue the ticket of a committed fault record. A broker that is down must not fail the
+    operator's review that confirmed the fault (it is committed): the periodic sync opens the
+    ticket later."""
+    try:
+        maintenance_ticket_from_fault.delay(record_id)
+    except Exception:  # kombu's connection errors and the like
+        logger.warning("fault record %s: ticket not queued; the periodic sync opens it", record_id)
+
+
 def fault_record_saved(sender, instance, created: bool, **kwargs) -> None:
     """post_save of the patrol's FaultRecord: queue its ticket once the record is committed.
     Only queues; the rule (one ticket per record) is the service's."""
     if created and not kwargs.get("raw"):
-        transaction.on_commit(partial(maintenance_ticket_from_fault.delay, instance.pk))
+        transaction.on_commit(partial(_queue_ticket, instance.pk))

@@ -41,15 +41,19 @@ def _recheck_result(t, result):
 
 
 def test_clearing_queues_the_recheck_after_commit(
-    duty_operator, vendor_engineer, django_capture_on_commit_callbacks
+    monkeypatch, duty_operator, vendor_engineer, django_capture_on_commit_callbacks
 ):
+    from celery import current_app
+
+    sent = []
+    monkeypatch.setattr(current_app, "send_task", lambda name, args: sent.append((name, args)))
     camera = CameraFactory(vendor=vendor_engineer.department)
     t = ticket(camera=camera, by=duty_operator)
     services.ticket_acknowledge(ticket=t, by=vendor_engineer)
-    with django_capture_on_commit_callbacks() as queued:
+    with django_capture_on_commit_callbacks(execute=True):
         services.ticket_clear(ticket=t, by=vendor_engineer, note="fixed")
-    rechecks = [c for c in queued if getattr(c, "args", None) == (services.RECHECK_TASK,)]
-    assert len(rechecks) == 1 and rechecks[0].keywords == {"args": (t.pk,)}
+        assert sent == []  # nothing before the commit
+    assert sent == [("apps.maintenance.tasks.maintenance_ticket_recheck", (t.pk,))]
 
 
 def test_the_recheck_is_a_patrol_recheck_run_started_once(cleared, vendor_engineer):
@@ -181,3 +185,28 @@ def test_a_paused_ticket_waits_for_its_pause_to_end(wall, duty_operator, securit
     wall.at("2026-03-10 10:00")
     finished_run({camera: outcome("ok", at=wall.now)})
     assert services.tickets_recheck_settle() == {}
+
+
+def test_a_lost_recheck_message_is_started_by_the_settle_schedule(
+    monkeypatch, wall, duty_operator, vendor_engineer, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+    camera = CameraFactory(vendor=vendor_engineer.department)
+    wall.at("2026-03-10 09:00")
+    t = ticket(camera=camera, by=duty_operator)
+    services.ticket_acknowledge(ticket=t, by=vendor_engineer)
+    monkeypatch.setattr(current_app, "send_task", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_clear(ticket=t, by=vendor_engineer, note="fixed")  # not an error
+    t.refresh_from_db()
+    assert t.state == State.CLEARED and t.recheck_run is None
+    monkeypatch.undo()
+    wall.at("2026-03-10 09:02")
+    with django_capture_on_commit_callbacks():  # the run's own probing is queued, not run
+        assert services.tickets_recheck_settle() == {}
+    t.refresh_from_db()
+    assert t.recheck_run.kind == PatrolRun.Kind.RECHECK

@@ -107,3 +107,20 @@ def test_the_ticket_is_queued_when_the_fault_record_commits(
         _confirm(camera, duty_operator)
         assert not FaultTicket.objects.exists()  # nothing before the commit
     assert FaultTicket.objects.get().fault_record.camera == camera
+
+
+def test_a_broker_that_is_down_does_not_fail_the_review(
+    monkeypatch, duty_operator, vendor_engineer, django_capture_on_commit_callbacks
+):
+    """The confirmation is committed; the periodic sync opens the ticket later."""
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(tasks.maintenance_ticket_from_fault, "delay", broker_down)
+    camera = CameraFactory(vendor=vendor_engineer.department)
+    with django_capture_on_commit_callbacks(execute=True):
+        _confirm(camera, duty_operator)
+    assert FaultRecord.objects.filter(camera=camera).exists()
+    assert not FaultTicket.objects.exists()
+    assert len(services.tickets_sync()) == 1
