@@ -9,6 +9,12 @@ class DutyConfig(AppConfig):
     def ready(self) -> None:
         from datetime import timedelta
 
+        from django.db.models.signals import post_migrate
+
+        from .presets import shift_presets_sync
+
+        post_migrate.connect(shift_presets_sync, sender=self, dispatch_uid="shift_presets_sync")
+
         from django.conf import settings
         from django.urls import reverse
         from django.utils import timezone
