@@ -6,7 +6,12 @@ from apps.accounts.api.views import DepartmentViewSet, UserViewSet, me_view
 from apps.audit.api.views import AuditEventViewSet
 from apps.cameras.api.views import CameraViewSet
 from apps.core.api.views import api_not_found_view
-from apps.duty.api.views import AssignmentViewSet, ShiftTemplateViewSet
+from apps.duty.api.views import (
+    AssignmentViewSet,
+    CenterAccessViewSet,
+    EntryViewSet,
+    ShiftTemplateViewSet,
+)
 from apps.exports.api.views import ExportJobViewSet
 from apps.maintenance.api.views import FaultTicketViewSet, ServiceContractViewSet
 from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
@@ -25,6 +30,8 @@ router.register("exports", ExportJobViewSet, basename="export")
 router.register("requests", FootageRequestViewSet, basename="footage-request")
 router.register("duty/assignments", AssignmentViewSet, basename="duty-assignment")
 router.register("duty/templates", ShiftTemplateViewSet, basename="duty-template")
+router.register("duty/entries", EntryViewSet, basename="duty-entry")
+router.register("duty/access", CenterAccessViewSet, basename="duty-access")
 
 urlpatterns = [
     path("me/", me_view, name="api-me"),

@@ -35,6 +35,11 @@ ROWS: list[Row] = [
     _get("/duty/entries/?inside=true&format=csv", ENTRY_VIEW),
     _get("/duty/entries/new/", ENTRY),
     _get("/duty/access/", ENTRY_VIEW),
+    _get("/api/duty/entries/", ENTRY_VIEW),
+    _get("/api/duty/entries/?inside=true", ENTRY_VIEW),
+    _get("/api/duty/entries/{duty_entry}/", ENTRY_VIEW),
+    _get("/api/duty/access/", ENTRY_VIEW),
+    _get("/api/duty/access/{duty_access}/", ENTRY_VIEW),
     _get("/duty/check-ins/", ATTENDANCE),
     _get("/duty/check-ins/?attendance=late&format=csv", ATTENDANCE),
     _get("/api/duty/assignments/", VIEW),
@@ -92,6 +97,28 @@ ROWS: list[Row] = [
         ("duty.entry_in", "M-1.2"),
     ),
     Row("POST", "/duty/entries/{duty_entry}/out/", ENTRY, {}, ("duty.entry_out", "M-1.2")),
+    Row(
+        "POST",
+        "/api/duty/entries/",
+        ENTRY,
+        lambda w: {
+            "visitor_name": "Matrix visitor",
+            "visitor_id_type": "passport",
+            "visitor_id_number": "E7654321",
+            "purpose": "Matrix inspection",
+            "escort": w["duty_authorised"],
+        },
+        ("duty.entry_in", "M-4.1a"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/duty/entries/{duty_entry_api}/out/",
+        ENTRY,
+        {},
+        ("duty.entry_out", "M-1.2"),
+        json=True,
+    ),
     Row(
         "POST",
         "/duty/access/",
@@ -166,10 +193,14 @@ def world(world: dict) -> dict:
     inside = UserFactory(username="matrix-duty-inside")
     access = access_grant(person=inside, by=planner)
     entry = entry_record_in(by=planner, person=inside, purpose="Matrix shift")
+    inside_api = UserFactory(username="matrix-duty-inside-api")
+    access_grant(person=inside_api, by=planner)
+    entry_api = entry_record_in(by=planner, person=inside_api, purpose="Matrix shift, API")
     return {
         "duty_authorised": authorised.pk,
         "duty_access": access.pk,
         "duty_entry": entry.pk,
+        "duty_entry_api": entry_api.pk,
         "duty_operator": operator.pk,
         "duty_template": template.pk,
         "duty_assignment": assignment.pk,

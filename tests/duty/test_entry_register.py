@@ -173,3 +173,40 @@ def test_the_escort_rule_in_chinese(client, duty_operator):
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     ).content.decode()
     assert "未获授权的人员须由已获授权人员陪同进入。" in page and 'value="采访"' in page
+
+
+def test_the_register_through_the_api(client, duty_operator, auditor, staff_inside):
+    client.force_login(duty_operator)
+    refused = client.post(
+        "/api/duty/entries/",
+        {
+            "visitor_name": "Zhang San",
+            "visitor_id_type": "resident_id",
+            "visitor_id_number": ID_NUMBER,
+            "purpose": "Inspection",
+        },
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["clause"] == "M-4.1a"
+    created = client.post(
+        "/api/duty/entries/",
+        {
+            "visitor_name": "Zhang San",
+            "visitor_id_type": "resident_id",
+            "visitor_id_number": ID_NUMBER,
+            "purpose": "Inspection",
+            "escort": staff_inside.pk,
+        },
+        content_type="application/json",
+    )
+    body = created.json()
+    assert created.status_code == 201 and body["visitor_id_masked"] == "1101**********1234"
+    assert ID_NUMBER not in created.content.decode() and body["authorised"] is False
+    client.force_login(auditor)
+    assert client.post(f"/api/duty/entries/{body['id']}/out/").status_code == 403
+    listed = client.get("/api/duty/entries/", {"inside": "true"}).json()["results"]
+    assert [row["who"] for row in listed] == ["Zhang San"] and ID_NUMBER not in str(listed)
+    client.force_login(duty_operator)
+    left = client.post(f"/api/duty/entries/{body['id']}/out/").json()
+    assert left["left_at"] is not None
+    assert client.get("/api/duty/access/").json()["results"][0]["person_name"] == "Li Lei"

@@ -7,8 +7,8 @@ from apps.accounts.models import Role, User
 from apps.core.api.permissions import role_permission
 
 from .. import selectors, services
-from ..filters import AssignmentFilterSet
-from ..models import RosterAssignment, ShiftTemplate
+from ..filters import AssignmentFilterSet, EntryFilterSet
+from ..models import CenterAccess, CenterEntry, RosterAssignment, ShiftTemplate
 
 
 class ShiftTemplateSerializer(serializers.ModelSerializer):
@@ -43,7 +43,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         ]
 
 
-class AssignSerializer(serializers.Serializer):
+class RosterAssignSerializer(serializers.Serializer):
     operator = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     template = serializers.PrimaryKeyRelatedField(queryset=ShiftTemplate.objects.all())
     date = serializers.DateField()
@@ -90,9 +90,9 @@ class AssignmentViewSet(
             return [role_permission(*roles)()]
         return super().get_permissions()
 
-    @extend_schema(request=AssignSerializer, responses={201: AssignmentSerializer})
+    @extend_schema(request=RosterAssignSerializer, responses={201: AssignmentSerializer})
     def create(self, request):
-        serializer = AssignSerializer(data=request.data)
+        serializer = RosterAssignSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         assignment = services.roster_assign(
@@ -120,3 +120,101 @@ class AssignmentViewSet(
         return Response(
             AssignmentSerializer(assignment, context=self.get_serializer_context()).data
         )
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    """One stay in the monitoring center; a visitor's ID number only masked (PIPL)."""
+
+    who = serializers.CharField(read_only=True)
+    visitor_id_masked = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CenterEntry
+        fields = [
+            "id",
+            "person",
+            "who",
+            "visitor_name",
+            "visitor_id_type",
+            "visitor_id_masked",
+            "organisation",
+            "purpose",
+            "escort",
+            "authorised",
+            "entered_at",
+            "left_at",
+            "recorded_by",
+        ]
+
+
+class EntryInSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    visitor_name = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    visitor_id_type = serializers.ChoiceField(
+        choices=CenterEntry.IdType.choices, required=False, allow_blank=True
+    )
+    visitor_id_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, write_only=True
+    )
+    organisation = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    purpose = serializers.CharField(max_length=200)
+    escort = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class CenterAccessSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.__str__", read_only=True)
+
+    class Meta:
+        model = CenterAccess
+        fields = ["id", "person", "person_name", "note", "granted_by", "granted_at"]
+
+
+class CenterAccessViewSet(viewsets.ReadOnlyModelViewSet):
+    """The people authorised to enter the monitoring center now (M-1.2, M-4.1a)."""
+
+    queryset = CenterAccess.objects.none()
+    serializer_class = CenterAccessSerializer
+    permission_classes = [role_permission(*selectors.ENTRY_VIEW_ROLES)]
+
+    def get_queryset(self):
+        return selectors.access_list(user=self.request.user)
+
+
+class EntryViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The monitoring-center entry register (M-1.2, M-4.1a); POST records someone coming in,
+    /out/ their leaving (the staff on duty)."""
+
+    queryset = CenterEntry.objects.none()
+    serializer_class = EntrySerializer
+    permission_classes = [role_permission(*selectors.ENTRY_VIEW_ROLES)]
+    filterset_class = EntryFilterSet
+
+    def get_queryset(self):
+        return selectors.entry_list(user=self.request.user)
+
+    def get_permissions(self):
+        if self.action in ("create", "out"):  # refused (403) before anything is read
+            return [role_permission(*selectors.ENTRY_ROLES)()]
+        return super().get_permissions()
+
+    @extend_schema(request=EntryInSerializer, responses={201: EntrySerializer})
+    def create(self, request):
+        serializer = EntryInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.entry_record_in(by=request.user, **serializer.validated_data)
+        return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=EntrySerializer)
+    @action(detail=True, methods=["post"])
+    def out(self, request, pk=None):
+        entry = services.entry_record_out(entry=self.get_object(), by=request.user)
+        return Response(EntrySerializer(entry).data)
