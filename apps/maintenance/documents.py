@@ -46,6 +46,15 @@ def document_check(upload: UploadedFile) -> tuple[str, str]:
     return kind
 
 
+def photo_check(upload: UploadedFile) -> str:
+    """A before/after photo: JPEG or PNG by its first bytes, within the size limit; its
+    extension, or a RuleViolation saying what is wrong."""
+    content_type, ext = document_check(upload)
+    if not content_type.startswith("image/"):
+        raise RuleViolation(_("A photo must be a JPEG or PNG picture."), clause="M-2.3")
+    return ext
+
+
 def document_response(request: HttpRequest, file: FieldFile) -> HttpResponse:
     """The stored document, as an attachment, private and not cacheable by proxies."""
     if not file or not file.name:

@@ -77,6 +77,14 @@ class TicketNoteForm(forms.Form):
     )
 
 
+class TicketClearForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    before_photo = forms.FileField(label=_("photo before"), required=False)
+    after_photo = forms.FileField(label=_("photo after"), required=False)
+
+
 class TicketPauseForm(forms.Form):
     reason = forms.ChoiceField(label=_("reason"), choices=TicketPause.Reason.choices)
     note = forms.CharField(

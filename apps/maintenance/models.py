@@ -313,3 +313,39 @@ class TicketPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.reason}"
+
+
+class TicketPhoto(models.Model):
+    """A before/after photo the vendor's engineer attaches when clearing (M-2.3), stored under
+    a random name and served only through the ticket's scope."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    ticket = models.ForeignKey(
+        FaultTicket, verbose_name=_("fault ticket"), on_delete=models.PROTECT, related_name="photos"
+    )
+    event = models.ForeignKey(
+        TicketEvent,
+        verbose_name=_("ticket event"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    image = models.ImageField(_("photo"), upload_to=RandomImagePath("maintenance/photos"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["event_id", "kind", "id"]
+        verbose_name = _("ticket photo")
+        verbose_name_plural = _("ticket photos")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"

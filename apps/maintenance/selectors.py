@@ -15,7 +15,7 @@ from apps.cameras.selectors import VIEW_ROLES as CAMERA_VIEW_ROLES
 from apps.cameras.selectors import camera_list
 
 from . import sla
-from .models import FaultTicket, ServiceContract, TicketEvent, TicketPause
+from .models import FaultTicket, ServiceContract, TicketEvent, TicketPause, TicketPhoto
 
 CONTRACT_WRITE_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
 CONTRACT_VIEW_ROLES = (
@@ -159,7 +159,14 @@ def ticket_clock(*, ticket: FaultTicket, at=None) -> sla.Clock:
 
 
 def ticket_timeline(*, ticket: FaultTicket) -> QuerySet[TicketEvent]:
-    return ticket.events.select_related("by").order_by("at", "id")
+    return ticket.events.select_related("by").prefetch_related("photos").order_by("at", "id")
+
+
+def ticket_photo_get(*, user: User, pk: int) -> TicketPhoto:
+    """A clear's photo, if its ticket is in the user's scope (else 404, M-1.3, M-3.1)."""
+    return get_object_or_404(
+        TicketPhoto.objects.filter(ticket__in=ticket_list(user=user).values("pk")), pk=pk
+    )
 
 
 def ticket_open_pause(*, ticket: FaultTicket) -> TicketPause | None:

@@ -23,8 +23,15 @@ from apps.patrol.models import FaultRecord, PatrolCheck, PatrolRun
 from apps.patrol.services import patrol_run_start
 
 from . import selectors, sla
-from .documents import document_check
-from .models import FaultTicket, ServiceContract, Severity, TicketEvent, TicketPause
+from .documents import document_check, photo_check
+from .models import (
+    FaultTicket,
+    ServiceContract,
+    Severity,
+    TicketEvent,
+    TicketPause,
+    TicketPhoto,
+)
 
 State = FaultTicket.State
 logger = logging.getLogger(__name__)
@@ -388,10 +395,29 @@ def ticket_on_site(*, ticket: FaultTicket, by: User, note: str = "") -> FaultTic
     return ticket_transition(ticket=ticket, by=by, verb="on_site", note=note)
 
 
-def ticket_clear(*, ticket: FaultTicket, by: User, note: str) -> FaultTicket:
-    """The vendor reports the fault cleared (M-2.3: time cleared); the clock stops until a
-    reopen, and the office verifies."""
-    return ticket_transition(ticket=ticket, by=by, verb="clear", note=note)
+def ticket_clear(
+    *,
+    ticket: FaultTicket,
+    by: User,
+    note: str,
+    before_photo: UploadedFile | None = None,
+    after_photo: UploadedFile | None = None,
+) -> FaultTicket:
+    """The vendor reports the fault cleared (M-2.3: time cleared), with optional before and
+    after photos; the clock stops until a reopen, and the re-check or the office verifies."""
+    photos = {kind: f for kind, f in (("before", before_photo), ("after", after_photo)) if f}
+    extensions = {kind: photo_check(upload) for kind, upload in photos.items()}  # before writing
+    with transaction.atomic():
+        ticket = ticket_transition(
+            ticket=ticket, by=by, verb="clear", note=note, data={"photos": sorted(photos)}
+        )
+        event = ticket.events.filter(kind=TicketEvent.Kind.CLEARED).latest("at", "id")
+        for kind, upload in photos.items():
+            upload.name = f"{kind}{extensions[kind]}"  # the random path keeps the checked one
+            TicketPhoto.objects.create(
+                ticket=ticket, event=event, kind=kind, image=upload, uploaded_by=by
+            )
+    return ticket
 
 
 def ticket_verify(*, ticket: FaultTicket, by: User | None, note: str = "") -> FaultTicket:

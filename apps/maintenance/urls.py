@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("tickets/", views.TicketRegisterView.as_view(), name="maintenance_tickets"),
     path("tickets/new/", views.ticket_open_view, name="maintenance_ticket_open"),
+    path("photos/<int:pk>/", views.ticket_photo_view, name="maintenance_ticket_photo"),
     path("tickets/<int:pk>/", views.ticket_detail_view, name="maintenance_ticket_detail"),
     # One address per state change (the role × URL table tries each).
     *(

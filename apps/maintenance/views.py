@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from apps.cameras.selectors import camera_list, location_list
 from apps.core.exceptions import RuleViolation
+from apps.core.media import image_response
 from apps.core.registers import RegisterListView
 
 from . import selectors, services
@@ -19,6 +20,7 @@ from .forms import (
     TICKET_ACTION_LABELS,
     ContractForm,
     TicketAssignForm,
+    TicketClearForm,
     TicketNoteForm,
     TicketOpenForm,
     TicketPauseForm,
@@ -156,7 +158,11 @@ _ACTION_SERVICES = {
     "note": services.ticket_note,
 }
 TICKET_VERBS = tuple(_ACTION_SERVICES)
-_ACTION_FORMS = {"pause_start": TicketPauseForm, "assign": TicketAssignForm}
+_ACTION_FORMS = {
+    "pause_start": TicketPauseForm,
+    "assign": TicketAssignForm,
+    "clear": TicketClearForm,
+}
 
 
 @login_required
@@ -166,7 +172,7 @@ def ticket_action_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse
     if not selectors.ticket_may_ever(user=request.user, verb=verb):
         raise PermissionDenied  # a role that never does this: refused before any lookup
     ticket = selectors.ticket_get(user=request.user, pk=pk)  # out of scope: 404
-    form = _ACTION_FORMS.get(verb, TicketNoteForm)(request.POST)
+    form = _ACTION_FORMS.get(verb, TicketNoteForm)(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Check the form: %(errors)s") % {"errors": form.errors.as_text()})
         return redirect(ticket)
@@ -177,3 +183,9 @@ def ticket_action_view(request: HttpRequest, pk: int, verb: str) -> HttpResponse
     else:
         messages.success(request, _("%(action)s: done.") % {"action": TICKET_ACTION_LABELS[verb]})
     return redirect(ticket)
+
+
+@login_required
+def ticket_photo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A clear's before/after photo, only if its ticket is in the user's scope (else 404)."""
+    return image_response(request, selectors.ticket_photo_get(user=request.user, pk=pk).image)

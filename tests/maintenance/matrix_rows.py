@@ -10,7 +10,18 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.cameras.models import Camera
 from apps.maintenance import services
-from tests.core.matrix import OFFICE_VIEWERS, PATROLLERS, SIGNERS, VENDOR, VIEWERS, Row, _get
+from apps.maintenance.models import TicketPhoto
+from tests.core.matrix import (
+    JPEG,
+    NO_CAMERA_ACCESS,
+    OFFICE_VIEWERS,
+    PATROLLERS,
+    SIGNERS,
+    VENDOR,
+    VIEWERS,
+    Row,
+    _get,
+)
 from tests.factories import CameraFactory, UserFactory
 from tests.maintenance.factories import PDF, contract
 
@@ -157,6 +168,13 @@ ROWS = [
     _get("/maintenance/tickets/{ticket}/", VIEWERS),
     _get("/maintenance/tickets/{other_ticket}/", OFFICE_VIEWERS, not_found=VENDOR),
     _get("/maintenance/tickets/{queue_ticket}/", OFFICE_VIEWERS, not_found=VENDOR),
+    # a clear's photos only through the ticket's scope (M-3.1 kit)
+    _get("/maintenance/photos/{photo}/", VIEWERS, not_found=NO_CAMERA_ACCESS),
+    _get(
+        "/maintenance/photos/{other_photo}/",
+        OFFICE_VIEWERS,
+        not_found=VENDOR | NO_CAMERA_ACCESS,
+    ),
     Row(
         "POST",
         "/maintenance/tickets/new/",
@@ -237,7 +255,18 @@ def world(world: dict) -> dict:
             f"{prefix}ticket_for_notes": opened().pk,
         }
 
+    def photographed(cam=camera, by=engineer) -> int:
+        cleared = services.ticket_clear(
+            ticket=on_site(cam, by),
+            by=by,
+            note="fixed",
+            before_photo=SimpleUploadedFile("before.jpg", JPEG, "image/jpeg"),
+        )
+        return TicketPhoto.objects.get(ticket=cleared).pk
+
     return {
+        "photo": photographed(),
+        "other_photo": photographed(other_camera, other_engineer),
         "contract": own.pk,
         "other_contract": other.pk,
         **tickets_in_each_state(""),
