@@ -178,3 +178,21 @@ def test_the_api_pauses_and_resumes_the_clock(client, security_staff, duty_opera
     assert (resumed["id"], resumed["paused"]) == (t.pk, False)
     bad = client.post(f"/api/maintenance/tickets/{t.pk}/pause_start/", {"reason": "lunch"})
     assert bad.status_code == 400 and "reason" in bad.json()
+
+
+def test_dashboard_counts_open_and_overdue_tickets_in_the_user_s_scope(
+    client, duty_operator, vendor_engineer, other_vendor_engineer, camera
+):
+    from tests.maintenance.test_contracts import card_count
+
+    ticket(camera=camera, by=duty_operator)
+    late = ticket(camera=camera, by=duty_operator)
+    FaultTicket.objects.filter(pk=late.pk).update(deadline_at=timezone.now() - timedelta(hours=1))
+    ticket(camera=CameraFactory(vendor=other_vendor_engineer.department), by=duty_operator)
+    client.force_login(duty_operator)
+    page = client.get("/").content.decode()
+    assert (card_count(page, "tickets_open"), card_count(page, "tickets_overdue")) == ("3", "1")
+    client.force_login(vendor_engineer)
+    page = client.get("/").content.decode()
+    assert (card_count(page, "tickets_open"), card_count(page, "tickets_overdue")) == ("2", "1")
+    assert 'data-card="cameras_without_contract"' not in page
