@@ -32,6 +32,12 @@ class MaintenanceConfig(AppConfig):
         )
         dashboard_register(selectors.dashboard_cards)
 
+        from apps.core.providers import provider_register
+
+        # Duty's shift handover and the O&M day log read these (apps/core/providers.py).
+        provider_register("handover_items", selectors.ticket_handover_items)
+        provider_register("day_log_entries", selectors.ticket_day_log_entries)
+
         from apps.core.admin_config import schedule_labels_register
 
         from .schedules import SCHEDULE_LABELS

@@ -13,6 +13,7 @@ from apps.accounts.models import Role, User
 from apps.cameras.models import Camera
 from apps.cameras.selectors import VIEW_ROLES as CAMERA_VIEW_ROLES
 from apps.cameras.selectors import camera_list
+from apps.core.registers import local_day_start
 
 from . import sla
 from .models import FaultTicket, ServiceContract, TicketEvent, TicketPause, TicketPhoto
@@ -291,3 +292,83 @@ def dashboard_cards(user: User) -> list[dict]:
             },
         ]
     return cards
+
+
+# --- what other apps read through apps.core.providers (duty's handover, the day log)
+
+# The clause each ticket event evidences (the audit events of the same changes cite the same).
+EVENT_CLAUSES = {
+    TicketEvent.Kind.ACKNOWLEDGED: "M-2.4",
+    TicketEvent.Kind.ON_SITE: "M-2.4",
+    TicketEvent.Kind.PAUSED: "M-2.4",
+    TicketEvent.Kind.RESUMED: "M-2.4",
+    TicketEvent.Kind.SEVERITY: "M-2.4",
+    TicketEvent.Kind.ASSIGNED: "M-2.4",
+}
+HANDOVER_STATES = (*OPEN_STATES, FaultTicket.State.CLEARED)
+
+
+def _where(ticket: FaultTicket) -> str:
+    if ticket.camera_id:
+        return ticket.camera.code
+    return str(ticket.location) if ticket.location_id else ""
+
+
+def ticket_handover_items(*, user: User, at) -> list[dict]:
+    """The shift handover's open fault tickets (M-1.2, M-2.3): every ticket in the user's scope
+    not yet verified, soonest deadline first, each with its state and deadline."""
+    tickets = ticket_list(user=user).filter(state__in=HANDOVER_STATES).order_by("deadline_at", "pk")
+    items = []
+    for ticket in tickets:
+        late = (
+            ticket.clock_stopped_at is None
+            and ticket.paused_since is None
+            and (ticket.deadline_at < at)
+        )
+        label = _("%(number)s %(where)s: %(state)s, deadline %(deadline)s") % {
+            "number": ticket.number,
+            "where": _where(ticket),
+            "state": ticket.get_state_display(),
+            "deadline": timezone.localtime(ticket.deadline_at).strftime("%Y-%m-%d %H:%M"),
+        }
+        if late:
+            label = f"{label} ({_('past the deadline')})"
+        items.append(
+            {
+                "key": f"ticket:{ticket.pk}",
+                "label": label,
+                "url": ticket.get_absolute_url(),
+                "source": "maintenance",
+            }
+        )
+    return items
+
+
+def ticket_day_log_entries(*, user: User, day) -> list[dict]:
+    """The O&M day log's ticket changes of a local day (M-2.2, M-2.3): every state change,
+    pause, severity change, assignment and note of the tickets in the user's scope."""
+    events = (
+        TicketEvent.objects.filter(
+            ticket__in=ticket_list(user=user).values("pk"),
+            at__gte=local_day_start(day),
+            at__lt=local_day_start(day + timedelta(days=1)),
+        )
+        .select_related("ticket__camera", "ticket__location", "by")
+        .order_by("at", "id")
+    )
+    entries = []
+    for event in events:
+        ticket = event.ticket
+        label = f"{ticket.number} {_where(ticket)}: {event.get_kind_display()}"
+        if event.note:
+            label = f"{label} — {event.note}"
+        entries.append(
+            {
+                "at": event.at,
+                "label": label,
+                "url": ticket.get_absolute_url(),
+                "source": "maintenance",
+                "clause": EVENT_CLAUSES.get(event.kind, "M-2.3"),
+            }
+        )
+    return entries
