@@ -126,12 +126,16 @@ def ticket_get(*, user: User, pk: int) -> FaultTicket:
 
 
 def ticket_overdue_q(*, now=None) -> Q:
-    """Breached tickets, from the stored clock: running and past the deadline (not paused),
-    or stopped by a clear that came after it."""
+    """Breached tickets, from the stored clock: running and past the deadline, paused after
+    the deadline had passed (the stored deadline leaves the open pause out), or stopped by a
+    clear that came after it."""
     now = now or timezone.now()
-    return Q(clock_stopped_at=None, paused_since=None, deadline_at__lt=now) | Q(
-        clock_stopped_at__isnull=False, clock_stopped_at__gt=F("deadline_at")
+    running = Q(clock_stopped_at=None, paused_since=None, deadline_at__lt=now)
+    paused_late = Q(
+        clock_stopped_at=None, paused_since__isnull=False, paused_since__gt=F("deadline_at")
     )
+    cleared_late = Q(clock_stopped_at__isnull=False, clock_stopped_at__gt=F("deadline_at"))
+    return running | paused_late | cleared_late
 
 
 def ticket_history(*, ticket: FaultTicket) -> list[tuple]:

@@ -82,18 +82,22 @@ def contract_create(
         raise RuleViolation(_("A contract with this number is registered already."))
     content_type, ext = document_check(document)
     document.name = f"contract{ext}"  # the random path keeps only the checked extension
-    contract = ServiceContract.objects.create(
-        vendor=vendor,
-        number=number,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        general_hours=general_hours,
-        major_hours=major_hours,
-        contacts=contacts,
-        document=document,
-        document_type=content_type,
-        created_by=by,
-    )
+    try:
+        with transaction.atomic():  # two clerks registering one number at once: one wins
+            contract = _contract_insert(
+                vendor=vendor,
+                number=number,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                general_hours=general_hours,
+                major_hours=major_hours,
+                contacts=contacts,
+                document=document,
+                content_type=content_type,
+                by=by,
+            )
+    except IntegrityError:
+        raise RuleViolation(_("A contract with this number is registered already.")) from None
     event_append(
         actor=by,
         action="maintenance.contract_create",
@@ -111,6 +115,10 @@ def contract_create(
         },
     )
     return contract
+
+
+def _contract_insert(*, content_type: str, by: User, **fields) -> ServiceContract:
+    return ServiceContract.objects.create(document_type=content_type, created_by=by, **fields)
 
 
 # --- the clock

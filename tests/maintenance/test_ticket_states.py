@@ -297,3 +297,27 @@ def test_notes_go_on_the_timeline_without_a_state_change(
             services.ticket_note(ticket=t, by=outsider, note="x")
     with pytest.raises(RuleViolation, match="Write the note"):
         services.ticket_note(ticket=t, by=vendor_engineer, note=" ")
+
+
+def test_a_ticket_paused_after_its_deadline_is_still_overdue(
+    wall, camera, duty_operator, security_staff
+):
+    wall.at("2026-03-10 09:00")
+    t = ticket(camera=camera, by=duty_operator)
+    wall.at("2026-03-10 16:00")  # an hour past the 6 h
+    services.ticket_pause_start(ticket=t, by=security_staff, reason="access_refused")
+    wall.at("2026-03-10 18:00")
+    assert selectors.ticket_clock(ticket=t).breached
+    assert FaultTicket.objects.filter(selectors.ticket_overdue_q(), pk=t.pk).exists()
+
+
+def test_a_ticket_paused_in_time_is_not_overdue_while_paused(
+    wall, camera, duty_operator, security_staff
+):
+    wall.at("2026-03-10 09:00")
+    t = ticket(camera=camera, by=duty_operator)
+    wall.at("2026-03-10 14:00")
+    services.ticket_pause_start(ticket=t, by=security_staff, reason="access_refused")
+    wall.at("2026-03-11 09:00")  # a day later, still paused
+    assert not selectors.ticket_clock(ticket=t).breached
+    assert not FaultTicket.objects.filter(selectors.ticket_overdue_q(), pk=t.pk).exists()
