@@ -366,3 +366,6 @@ REQUEST_ATTACHMENTS_MAX = env.int("REQUEST_ATTACHMENTS_MAX", default=10)  # file
 # The retention floor (M-4.1b): footage older than this may already be overwritten, so a
 # request for it is warned (not refused).
 FOOTAGE_RETENTION_DAYS = env.int("FOOTAGE_RETENTION_DAYS", default=30)
+# An approval is good for a retrieval this many days after its last step (M-3.1, M-3.3);
+# after that the request has expired and must be filed again.
+FOOTAGE_APPROVAL_VALID_DAYS = env.int("FOOTAGE_APPROVAL_VALID_DAYS", default=30)

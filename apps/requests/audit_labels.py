@@ -15,5 +15,11 @@ action_labels_register(
         "requests.handler_id_reveal": _("Handler's ID number shown"),
         "requests.attachment_open": _("Footage request document opened"),
         "requests.policy_publish": _("Routing policy published"),
+        "requests.custodian_assign": _("Footage custodian assigned to a request"),
+        "requests.retrieval_record": _("Footage retrieval recorded"),
+        "requests.result_report": _("Query result reported to the applicant"),
+        "requests.copy_record": _("Footage copy handed over"),
+        "requests.copy_acknowledge": _("Receipt of a footage copy acknowledged"),
+        "requests.copy_verify": _("Footage copy checked against its SHA-256"),
     }
 )

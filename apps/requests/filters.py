@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.filters import FilterSet
 from apps.core.registers import LocalDateFilter
 
-from .models import FootageRequest
+from .models import FootageRequest, Retrieval
 
 
 class FootageRequestFilterSet(FilterSet):
@@ -24,3 +24,21 @@ class FootageRequestFilterSet(FilterSet):
     class Meta:
         model = FootageRequest
         fields = ["number", "state", "requester_type", "mode", "date_from", "date_to"]
+
+
+class AccessRegisterFilterSet(FilterSet):
+    """The access register's filters (M-3.4), each served by an index: the request's unique
+    number and its mode index, the retrieval's time and its deviation flag. The selector's
+    scope comes first (classified requests, M-3.3.1(1))."""
+
+    number = django_filters.CharFilter(field_name="request__number", label=_("number"))
+    mode = django_filters.ChoiceFilter(
+        field_name="request__mode", choices=FootageRequest.Mode.choices, label=_("mode")
+    )
+    deviates = django_filters.BooleanFilter(label=_("outside the approval"))
+    date_from = LocalDateFilter(field_name="recorded_at", label=_("from date"))
+    date_to = LocalDateFilter(field_name="recorded_at", upto=True, label=_("to date"))
+
+    class Meta:
+        model = Retrieval
+        fields = ["number", "mode", "deviates", "date_from", "date_to"]

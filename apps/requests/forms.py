@@ -7,7 +7,7 @@ from apps.accounts.models import User
 from apps.core.exceptions import RuleViolation
 
 from . import inputs
-from .models import FootageRequest, RequestAttachment
+from .models import FootageCopy, FootageRequest, RequestAttachment
 from .selectors import camera_choices, file_types
 
 
@@ -155,3 +155,85 @@ class RoutingPolicyForm(forms.Form):
                 _("Not valid JSON: line %(line)d, column %(column)d (%(message)s).")
                 % {"line": exc.lineno, "column": exc.colno, "message": exc.msg}
             ) from None
+
+
+class CustodianAssignForm(forms.Form):
+    """Who retrieves an approved request (M-1.1b)."""
+
+    custodian = forms.ModelChoiceField(label=_("footage custodian"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import custodian_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["custodian"].queryset = custodian_choices()
+
+
+class RetrievalForm(forms.Form):
+    """What the custodian actually retrieved (M-3.3.1(3)); beyond the approval needs a reason."""
+
+    cameras = CameraChoiceField(
+        label=_("cameras retrieved"),
+        queryset=camera_choices(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    span_from = forms.DateTimeField(
+        label=_("retrieved from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    span_to = forms.DateTimeField(
+        label=_("retrieved to"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    backup_location = forms.CharField(
+        label=_("backup kept at"),
+        max_length=200,
+        help_text=_("Where the backed-up footage is kept (M-3.3.1(3))."),
+    )
+    deviation_reason = forms.CharField(
+        label=_("reason for the deviation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only if cameras or times beyond the approval were retrieved; "
+            "the security chief is told."
+        ),
+    )
+
+
+class ResultForm(forms.Form):
+    query_result = forms.CharField(
+        label=_("query result"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A short account of the case the footage concerns; the applicant is told."),
+    )
+
+
+class CopyForm(forms.Form):
+    """One exported file handed over (M-3.4)."""
+
+    file = forms.FileField(
+        label=_("exported file"),
+        required=False,
+        help_text=_("Its SHA-256 is computed; the file is not kept."),
+    )
+    sha256 = forms.CharField(
+        label=_("SHA-256"),
+        required=False,
+        max_length=80,
+        help_text=_("Or enter it (64 hexadecimal characters); it can be verified later."),
+    )
+    file_name = forms.CharField(label=_("file name"), required=False, max_length=200)
+    medium = forms.ChoiceField(label=_("medium"), choices=FootageCopy.Medium.choices)
+    recipient = forms.CharField(label=_("recipient"), max_length=120)
+    destination = forms.CharField(label=_("destination (去向)"), max_length=200)
+    handed_over_at = forms.DateTimeField(
+        label=_("handed over at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(label=_("file to check"))

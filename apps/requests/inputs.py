@@ -163,3 +163,38 @@ def attachments_missing(request: FootageRequest) -> list[str]:
         for kind in REQUIRED_ATTACHMENTS[request.requester_type]
         if kind not in held
     ]
+
+
+def plain_text(label, value: str, *, limit: int, required: bool = True) -> str:
+    """A retrieval or custody text (M-3.4): stripped, no NUL, within its field; required
+    ones not empty. ``label`` names the field in the sentence."""
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise RuleViolation(_("%(field)s contains a NUL character.") % {"field": label})
+    if len(value) > limit:
+        raise RuleViolation(
+            _("%(field)s is longer than %(max)d characters.") % {"field": label, "max": limit}
+        )
+    if required and not value:
+        raise RuleViolation(_("Fill in %(field)s.") % {"field": label}, clause="M-3.4")
+    return value
+
+
+def sha256_clean(value: str) -> str:
+    """An entered SHA-256: 64 hexadecimal characters (spaces dropped, read in lower case)."""
+    digest = "".join((value or "").split()).lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise RuleViolation(_("A SHA-256 is 64 hexadecimal characters (0-9, a-f)."), clause="M-3.4")
+    return digest
+
+
+def file_sha256(upload) -> str:
+    """The SHA-256 of an uploaded file, read in chunks (the file itself is not kept)."""
+    if not upload.size:
+        raise RuleViolation(_("The file is empty."))
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()

@@ -161,6 +161,8 @@ class FootageRequest(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # When the custodian reported the query result (查询结果) to the applicant (M-3.3.1(3)).
+    result_reported_at = models.DateTimeField(_("result reported at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("footage request")
@@ -287,3 +289,96 @@ class RequestAttachment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
+
+
+class Retrieval(models.Model):
+    """The retrieval record of an approved request (M-1.1b, M-3.3.1(3)): the custodian, the
+    cameras and span actually retrieved, where the backup is kept. Anything outside the
+    approved cameras × span carries a reason and is flagged (``deviates``). One per request."""
+
+    request = models.OneToOneField(
+        FootageRequest,
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="retrieval",
+    )
+    custodian = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("footage custodian"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cameras = models.ManyToManyField(
+        Camera, verbose_name=_("cameras retrieved"), related_name="footage_retrievals"
+    )
+    span_from = models.DateTimeField(_("retrieved from"))
+    span_to = models.DateTimeField(_("retrieved to"))
+    backup_location = models.CharField(_("backup kept at"), max_length=200)
+    deviates = models.BooleanField(_("outside the approval"), default=False)
+    deviation_reason = models.TextField(_("reason for the deviation"), blank=True)
+    recorded_at = models.DateTimeField(_("retrieved at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("retrieval")
+        verbose_name_plural = _("retrievals")
+        indexes = [models.Index(fields=["deviates"], name="footage_retrieval_dev_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(span_from__lt=models.F("span_to")),
+                name="footage_retrieval_span_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Retrieval of %(request)s") % {"request": self.request}
+
+
+class FootageCopy(models.Model):
+    """One exported file of a copy request and its custody (M-3.3.5, M-3.4): its SHA-256,
+    the medium, who received it, where it goes (去向), the handover and its acknowledgement."""
+
+    class Medium(models.TextChoices):
+        USB = "usb", _("USB drive")
+        DISC = "disc", _("Disc")
+        DOWNLOAD = "download", _("Download")
+
+    class HashSource(models.TextChoices):
+        COMPUTED = "computed", _("Computed from the file")
+        ENTERED = "entered", _("Entered by the custodian")
+
+    request = models.ForeignKey(
+        FootageRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="copies"
+    )
+    file_name = models.CharField(_("file name"), max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    hash_source = models.CharField(_("hash from"), max_length=10, choices=HashSource.choices)
+    medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices)
+    recipient = models.CharField(_("recipient"), max_length=120)
+    destination = models.CharField(_("destination (去向)"), max_length=200)
+    handed_over_at = models.DateTimeField(_("handed over at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledgement recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("last verified at"), null=True, blank=True)
+    verified_match = models.BooleanField(_("file matched"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("footage copy")
+        verbose_name_plural = _("footage copies")
+        ordering = ["request", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.sha256[:12]}…)"

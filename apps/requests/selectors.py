@@ -5,13 +5,25 @@ its route, its footage custodian and the security chief: for everyone else it do
 (lists, counts, search, CSV, API, detail → 404).
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.cameras.models import Camera
 
-from .models import FootageRequest, RequestAttachment, RequestStep, RoutingPolicy
+from .models import (
+    FootageCopy,
+    FootageRequest,
+    RequestAttachment,
+    RequestStep,
+    Retrieval,
+    RoutingPolicy,
+)
 
 # Who opens the requests pages at all; what each sees is narrowed below.
 VIEW_ROLES = (
@@ -126,7 +138,108 @@ def request_actions(*, user: User, request: FootageRequest) -> set[str]:
             actions.add("decide")
     if user.has_any_role(*ID_REVEAL_ROLES):
         actions.add("reveal_id")
+    actions |= _retrieval_actions(user=user, request=request)
     return actions
+
+
+# M-1.1b: footage custodians retrieve; the security office assigns one (or a custodian takes
+# the request). Who may check a copy's file against its recorded SHA-256 (M-3.4).
+ASSIGN_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
+VERIFY_ROLES = (Role.FOOTAGE_CUSTODIAN, Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
+# The access register (台账, M-3.4): the security office, custodians and auditors.
+REGISTER_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.FOOTAGE_CUSTODIAN, Role.AUDITOR)
+
+
+def approval_valid_days() -> int:
+    """How long an approval stays good for a retrieval (days after the last approval)."""
+    return getattr(settings, "FOOTAGE_APPROVAL_VALID_DAYS", 30)
+
+
+def retrieval_refusal(*, request: FootageRequest) -> str:
+    """Why no retrieval may be recorded for ``request`` now (M-3.1, M-3.3), or "" if it may:
+    only after the last approval, before the approval expires, and once."""
+    if request.state == FootageRequest.State.REJECTED:
+        return _("The request was rejected: no footage may be retrieved for it.")
+    if request.state != FootageRequest.State.APPROVED:
+        return _(
+            "The request is not approved yet: footage is retrieved only after the last approval."
+        )
+    if (
+        request.decided_at
+        and request.decided_at + timedelta(days=approval_valid_days()) < timezone.now()
+    ):
+        return _("The approval has expired (%(days)d days); the request must be filed again.") % {
+            "days": approval_valid_days()
+        }
+    if Retrieval.objects.filter(request=request).exists():
+        return _("The retrieval of this request is already recorded.")
+    return ""
+
+
+def request_retrieval(*, request: FootageRequest) -> Retrieval | None:
+    return (
+        Retrieval.objects.filter(request=request)
+        .select_related("custodian")
+        .prefetch_related("cameras")
+        .first()
+    )
+
+
+def _retrieval_actions(*, user: User, request: FootageRequest) -> set[str]:
+    actions: set[str] = set()
+    if request.state != FootageRequest.State.APPROVED or not user.is_active:
+        return actions
+    retrieved = Retrieval.objects.filter(request=request).exists()
+    is_custodian = request.custodian_id == user.pk and user.has_role(Role.FOOTAGE_CUSTODIAN)
+    if not retrieved and not retrieval_refusal(request=request):
+        if user.has_any_role(*ASSIGN_ROLES) or user.has_role(Role.FOOTAGE_CUSTODIAN):
+            actions.add("assign")
+        if is_custodian:
+            actions.add("retrieve")
+    if retrieved and is_custodian:
+        actions.add("report_result")
+        if request.mode == FootageRequest.Mode.COPY:
+            actions.add("copy")
+    if retrieved and request.mode == FootageRequest.Mode.COPY:
+        if is_custodian or request.filed_by_id == user.pk:
+            actions.add("acknowledge")
+        if user.has_any_role(*VERIFY_ROLES):
+            actions.add("verify")
+    return actions
+
+
+def custodian_choices() -> QuerySet[User]:
+    """Active footage custodians, whom a retrieval may be assigned to (M-1.1b)."""
+    return User.objects.filter(is_active=True, groups__name=Role.FOOTAGE_CUSTODIAN).order_by(
+        "username"
+    )
+
+
+def copy_get(*, user: User, request_pk: int, pk: int) -> FootageCopy:
+    """A copy of a request the user may see (out of scope = 404)."""
+    request = request_get(user=user, pk=request_pk)
+    return get_object_or_404(FootageCopy.objects.filter(request=request), pk=pk)
+
+
+def access_register(*, user: User) -> QuerySet[Retrieval]:
+    """The access register (台账, M-3.4; 国务院令799 Art. 16): every recorded view and copy,
+    newest first, of the requests ``user`` may see: a classified request's retrieval is
+    invisible, and not counted, outside its circle, exactly as the request itself is."""
+    if not user.is_active or not (user.is_superuser or user.has_any_role(*REGISTER_ROLES)):
+        return Retrieval.objects.none()
+    approvals = RequestStep.objects.filter(state=RequestStep.State.APPROVED).select_related(
+        "decided_by"
+    )
+    return (
+        Retrieval.objects.filter(request__in=request_list(user=user).values("pk"))
+        .select_related("request", "custodian")
+        .prefetch_related(
+            "cameras",
+            Prefetch("request__steps", queryset=approvals, to_attr="approvals"),
+            "request__copies",
+        )
+        .order_by("-recorded_at", "-pk")
+    )
 
 
 def decision_needs_password(*, request: FootageRequest) -> bool:

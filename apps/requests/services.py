@@ -3,23 +3,27 @@ transaction with its audit event."""
 
 from datetime import datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.audit.services import event_append
 from apps.cameras.models import Camera
 from apps.core.exceptions import RuleViolation
+from apps.core.notifications import notify
 
 from . import inputs
 from .models import (
     CLASSIFIED_REASON,
+    FootageCopy,
     FootageRequest,
     RequestAttachment,
     RequestNumberCounter,
     RequestStep,
+    Retrieval,
     RoutingPolicy,
 )
 from .routing import route_for, rules_problems
@@ -31,6 +35,7 @@ from .selectors import (
     policy_current,
     request_actions,
     request_current_step,
+    retrieval_refusal,
 )
 
 
@@ -392,3 +397,308 @@ def request_attachment_open(*, attachment: RequestAttachment, by: User) -> None:
         clause="M-3.3",
         data={"attachment": attachment.pk, "kind": attachment.kind},
     )
+
+
+# Retrieval and copy custody (M-1.1b, M-3.3.1(3), M-3.4). Each write: one transaction, one
+# audit event. The events of a classified request keep no cameras, span or texts.
+
+
+def _footage_data(request: FootageRequest, cameras: list[Camera], span_from, span_to) -> dict:
+    if request.classified:
+        return {}
+    return {
+        "cameras": sorted(camera.pk for camera in cameras),
+        "span": [span_from.isoformat(), span_to.isoformat()],
+    }
+
+
+@transaction.atomic
+def request_custodian_assign(
+    *, request: FootageRequest, by: User, custodian: User
+) -> FootageRequest:
+    """The footage custodian who retrieves an approved request (M-1.1b): the security office
+    assigns one, or a custodian takes it. Until the retrieval is recorded it may change."""
+    refusal = retrieval_refusal(request=request)
+    if refusal:
+        raise RuleViolation(refusal, clause="M-3.3")
+    if "assign" not in request_actions(user=by, request=request):
+        raise RuleViolation(_("Your role cannot assign the retrieval of this request."))
+    if not (custodian.is_active and custodian.has_role(Role.FOOTAGE_CUSTODIAN)):
+        raise RuleViolation(_("Choose an active footage custodian."), clause="M-1.1b")
+    if not by.has_any_role(Role.SECURITY_STAFF, Role.SECURITY_CHIEF) and custodian.pk != by.pk:
+        raise RuleViolation(_("A custodian takes a request for themselves only."), clause="M-1.1b")
+    won = FootageRequest.objects.filter(
+        pk=request.pk, state=FootageRequest.State.APPROVED, retrieval__isnull=True
+    ).update(custodian=custodian)
+    if not won:
+        raise RuleViolation(_("The request changed meanwhile; reload it."))
+    request.refresh_from_db()
+    event_append(
+        actor=by,
+        action="requests.custodian_assign",
+        target=request,
+        clause="M-1.1b",
+        data={"custodian": custodian.get_username()},
+    )
+    return request
+
+
+def retrieval_deviations(
+    *, request: FootageRequest, cameras: list[Camera], span_from: datetime, span_to: datetime
+) -> list[str]:
+    """What a retrieval takes beyond the approval (M-3.3.1(3)): cameras not approved, footage
+    before or after the approved span. Empty: within the approval."""
+    approved = set(request.cameras.values_list("pk", flat=True))
+    found = []
+    extra = sorted(camera.code for camera in cameras if camera.pk not in approved)
+    if extra:
+        found.append(_("cameras not approved: %(codes)s") % {"codes": ", ".join(extra)})
+    if span_from < request.span_from:
+        found.append(_("footage before the approved span"))
+    if span_to > request.span_to:
+        found.append(_("footage after the approved span"))
+    return found
+
+
+def _chiefs():
+    return User.objects.filter(is_active=True, groups__name=Role.SECURITY_CHIEF)
+
+
+@transaction.atomic
+def retrieval_record(
+    *,
+    request: FootageRequest,
+    by: User,
+    cameras: list[Camera],
+    span_from: datetime,
+    span_to: datetime,
+    backup_location: str,
+    deviation_reason: str = "",
+) -> Retrieval:
+    """The assigned custodian records what was retrieved (M-1.1b, M-3.3.1(3)): only after the
+    last approval and before it expires (M-3.1). Cameras or a span beyond the approval need a
+    reason and are flagged to the security chief."""
+    refusal = retrieval_refusal(request=request)
+    if refusal:
+        raise RuleViolation(refusal, clause="M-3.3")
+    if "retrieve" not in request_actions(user=by, request=request):
+        raise RuleViolation(
+            _("Only the footage custodian assigned to this request records its retrieval."),
+            clause="M-1.1b",
+        )
+    backup_location = inputs.plain_text(_("backup kept at"), backup_location, limit=200)
+    deviation_reason = inputs.plain_text(
+        _("reason for the deviation"), deviation_reason, limit=2000, required=False
+    )
+    span_from, span_to = inputs.to_minute(span_from), inputs.to_minute(span_to)
+    inputs.span_check(span_from, span_to)
+    cameras = list({camera.pk: camera for camera in cameras}.values())
+    if not cameras:
+        raise RuleViolation(_("Choose at least one camera."), clause="M-3.3.1")
+    deviations = retrieval_deviations(
+        request=request, cameras=cameras, span_from=span_from, span_to=span_to
+    )
+    if deviations and not deviation_reason:
+        raise RuleViolation(
+            _("The retrieval goes beyond the approval (%(what)s): give the reason.")
+            % {"what": "; ".join(deviations)},
+            clause="M-3.3.1",
+        )
+    try:
+        with transaction.atomic():
+            retrieval = Retrieval.objects.create(
+                request=request,
+                custodian=by,
+                span_from=span_from,
+                span_to=span_to,
+                backup_location=backup_location,
+                deviates=bool(deviations),
+                deviation_reason=deviation_reason if deviations else "",
+            )
+    except IntegrityError:
+        raise RuleViolation(_("The retrieval of this request is already recorded.")) from None
+    retrieval.cameras.set(cameras)
+    event_append(
+        actor=by,
+        action="requests.retrieval_record",
+        target=request,
+        clause="M-3.3.1",
+        data={
+            **_footage_data(request, cameras, span_from, span_to),
+            "mode": request.mode,
+            "deviates": bool(deviations),
+            "backup_location": backup_location,
+        },
+    )
+    if deviations:
+        with translation.override(settings.LANGUAGE_CODE):
+            notify(
+                _chiefs(),
+                kind="requests.retrieval_deviation",
+                title=_("Retrieval beyond its approval: %(number)s") % {"number": request.number},
+                body="; ".join(
+                    retrieval_deviations(
+                        request=request, cameras=cameras, span_from=span_from, span_to=span_to
+                    )
+                ),
+                url=request.get_absolute_url(),
+            )
+    return retrieval
+
+
+@transaction.atomic
+def request_result_report(
+    *, request: FootageRequest, by: User, query_result: str
+) -> FootageRequest:
+    """The custodian reports the query result (查询结果, M-3.3.1(3), M-3.5): a short account of
+    what the footage showed, kept on the request; the applicant is told."""
+    if "report_result" not in request_actions(user=by, request=request):
+        raise RuleViolation(
+            _("Only the custodian who retrieved the footage reports the result."),
+            clause="M-3.3.1",
+        )
+    label = FootageRequest._meta.get_field("query_result").verbose_name
+    query_result = inputs.plain_text(label, query_result, limit=4000)
+    FootageRequest.objects.filter(pk=request.pk).update(
+        query_result=query_result, result_reported_at=timezone.now()
+    )
+    request.refresh_from_db()
+    event_append(
+        actor=by,
+        action="requests.result_report",
+        target=request,
+        clause="M-3.3.1",
+        data={"length": len(query_result)},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            [request.filed_by],
+            kind="requests.result_report",
+            title=_("The query result of %(number)s is ready") % {"number": request.number},
+            url=request.get_absolute_url(),
+        )
+    return request
+
+
+@transaction.atomic
+def copy_record(
+    *,
+    request: FootageRequest,
+    by: User,
+    file_name: str,
+    medium: str,
+    recipient: str,
+    destination: str,
+    handed_over_at: datetime,
+    sha256: str = "",
+    upload=None,
+) -> FootageCopy:
+    """One exported file handed over (M-3.3.5, M-3.4): its SHA-256 computed from the file or
+    entered (checked: 64 hex characters, verifiable later against the file), the medium,
+    the recipient, the destination (去向) and the handover time."""
+    if request.mode != FootageRequest.Mode.COPY:
+        raise RuleViolation(
+            _("This request was approved for viewing only: no copy may be handed over."),
+            clause="M-3.3.5",
+        )
+    if "copy" not in request_actions(user=by, request=request):
+        raise RuleViolation(
+            _("Only the custodian who retrieved the footage records its copies."),
+            clause="M-1.1b",
+        )
+    if medium not in FootageCopy.Medium.values:
+        raise RuleViolation(_("Choose the medium: USB drive, disc or download."), clause="M-3.4")
+    fields = FootageCopy._meta
+    file_name = inputs.plain_text(
+        fields.get_field("file_name").verbose_name,
+        file_name or getattr(upload, "name", ""),
+        limit=200,
+    )
+    recipient = inputs.plain_text(fields.get_field("recipient").verbose_name, recipient, limit=120)
+    destination = inputs.plain_text(
+        fields.get_field("destination").verbose_name, destination, limit=200
+    )
+    if upload is not None:
+        digest, source = inputs.file_sha256(upload), FootageCopy.HashSource.COMPUTED
+        if sha256 and inputs.sha256_clean(sha256) != digest:
+            raise RuleViolation(
+                _("The SHA-256 entered is not the file's: check the file or the value."),
+                clause="M-3.4",
+            )
+    elif sha256:
+        digest, source = inputs.sha256_clean(sha256), FootageCopy.HashSource.ENTERED
+    else:
+        raise RuleViolation(
+            _("Give the file's SHA-256, or choose the file to compute it."), clause="M-3.4"
+        )
+    if handed_over_at > timezone.now():
+        raise RuleViolation(_("The handover time cannot be in the future."), clause="M-3.4")
+    copy = FootageCopy.objects.create(
+        request=request,
+        file_name=file_name,
+        sha256=digest,
+        hash_source=source,
+        medium=medium,
+        recipient=recipient,
+        destination=destination,
+        handed_over_at=handed_over_at,
+        recorded_by=by,
+    )
+    event_append(
+        actor=by,
+        action="requests.copy_record",
+        target=request,
+        clause="M-3.4",
+        data={
+            "copy": copy.pk,
+            "sha256": digest,
+            "hash_source": source,
+            "medium": medium,
+            **({} if request.classified else {"recipient": recipient, "destination": destination}),
+        },
+    )
+    return copy
+
+
+@transaction.atomic
+def copy_acknowledge(*, copy: FootageCopy, by: User) -> FootageCopy:
+    """The receiver's acknowledgement of a handed-over copy (M-3.4): the applicant confirms
+    it, or the custodian records the receiver's signed receipt. Once."""
+    if "acknowledge" not in request_actions(user=by, request=copy.request):
+        raise RuleViolation(
+            _("Only the applicant or the custodian records the acknowledgement."), clause="M-3.4"
+        )
+    won = FootageCopy.objects.filter(pk=copy.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=by
+    )
+    if not won:
+        raise RuleViolation(_("The receipt of this copy is already acknowledged."), clause="M-3.4")
+    copy.refresh_from_db()
+    event_append(
+        actor=by,
+        action="requests.copy_acknowledge",
+        target=copy.request,
+        clause="M-3.4",
+        data={"copy": copy.pk},
+    )
+    return copy
+
+
+@transaction.atomic
+def copy_verify(*, copy: FootageCopy, by: User, upload) -> bool:
+    """Check a file against the SHA-256 recorded at the handover (M-3.4): the result (match
+    or not) is kept on the copy and in the audit chain."""
+    if "verify" not in request_actions(user=by, request=copy.request):
+        raise RuleViolation(_("Your role cannot verify copies."), clause="M-3.4")
+    digest = inputs.file_sha256(upload)
+    match = digest == copy.sha256
+    FootageCopy.objects.filter(pk=copy.pk).update(verified_at=timezone.now(), verified_match=match)
+    copy.refresh_from_db()
+    event_append(
+        actor=by,
+        action="requests.copy_verify",
+        target=copy.request,
+        clause="M-3.4",
+        data={"copy": copy.pk, "match": match, "sha256": digest},
+    )
+    return match

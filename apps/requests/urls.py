@@ -7,6 +7,7 @@ urlpatterns = [
     path("queue/", views.FootageRequestQueueView.as_view(), name="footage_request_queue"),
     path("new/", views.request_file_view, name="footage_request_new"),
     path("policy/", views.routing_policy_view, name="footage_request_policy"),
+    path("access-register/", views.AccessRegisterView.as_view(), name="footage_access_register"),
     path("<int:pk>/", views.request_detail_view, name="footage_request_detail"),
     path("<int:pk>/edit/", views.request_edit_view, name="footage_request_edit"),
     path("<int:pk>/attach/", views.request_attach_view, name="footage_request_attach"),
@@ -17,5 +18,19 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.request_attachment_view,
         name="footage_request_attachment",
+    ),
+    path("<int:pk>/custodian/", views.request_assign_view, name="footage_request_assign"),
+    path("<int:pk>/retrieval/", views.request_retrieval_view, name="footage_request_retrieval"),
+    path("<int:pk>/result/", views.request_result_view, name="footage_request_result"),
+    path("<int:pk>/copies/", views.request_copy_view, name="footage_request_copy"),
+    path(
+        "<int:pk>/copies/<int:copy_pk>/acknowledge/",
+        views.copy_acknowledge_view,
+        name="footage_copy_acknowledge",
+    ),
+    path(
+        "<int:pk>/copies/<int:copy_pk>/verify/",
+        views.copy_verify_view,
+        name="footage_copy_verify",
     ),
 ]

@@ -14,13 +14,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
 from apps.core.exceptions import RuleViolation
-from apps.core.registers import RegisterListView
+from apps.core.registers import RegisterListView, register_cell
 
 from . import inputs, selectors, services
-from .filters import FootageRequestFilterSet
-from .forms import AttachmentForm, DecisionForm, FootageRequestForm, RoutingPolicyForm
-from .models import FootageRequest
+from .filters import AccessRegisterFilterSet, FootageRequestFilterSet
+from .forms import (
+    AttachmentForm,
+    CopyForm,
+    CustodianAssignForm,
+    DecisionForm,
+    FootageRequestForm,
+    ResultForm,
+    RetrievalForm,
+    RoutingPolicyForm,
+    VerifyForm,
+)
+from .models import FootageRequest, Retrieval
 
 
 def roles_required(*roles: str):
@@ -39,6 +50,9 @@ def roles_required(*roles: str):
 
 class FootageRequestRegisterView(RegisterListView):
     selector = staticmethod(selectors.request_list)
+    # Exportable in the background: the worker rebuilds the rows with the owner's scope
+    # (request_list reads only the user), so a classified request stays outside it.
+    register_name = "requests.requests"
     filterset_class = FootageRequestFilterSet
     title = gettext_lazy("Footage requests")
     template_name = "requests/request_list.html"
@@ -57,7 +71,11 @@ class FootageRequestRegisterView(RegisterListView):
     )
 
     def extra_context(self) -> dict:
-        return {"may_file": bool(selectors.file_types(user=self.request.user))}
+        user = self.request.user
+        return {
+            "may_file": bool(selectors.file_types(user=user)),
+            "may_see_access": AccessRegisterView.may_view(user),
+        }
 
 
 class FootageRequestQueueView(FootageRequestRegisterView):
@@ -134,11 +152,34 @@ def request_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "requests/request_form.html", {"form": form, "req": footage_request})
 
 
-def _detail_context(request: HttpRequest, footage_request: FootageRequest) -> dict:
+def _detail_context(request: HttpRequest, footage_request: FootageRequest, **forms) -> dict:
     user = request.user
+    actions = selectors.request_actions(user=user, request=footage_request)
+    retrieval = selectors.request_retrieval(request=footage_request)
+    custody = {
+        "retrieval": retrieval,
+        "copies": list(footage_request.copies.select_related("recorded_by", "acknowledged_by")),
+        "retrieval_refusal": selectors.retrieval_refusal(request=footage_request)
+        if footage_request.state != FootageRequest.State.DRAFT and retrieval is None
+        else "",
+        "assign_form": forms.get("assign_form") or CustodianAssignForm(),
+        "retrieval_form": forms.get("retrieval_form")
+        or RetrievalForm(
+            initial={
+                "cameras": list(footage_request.cameras.values_list("pk", flat=True)),
+                "span_from": footage_request.span_from,
+                "span_to": footage_request.span_to,
+            }
+        ),
+        "result_form": forms.get("result_form")
+        or ResultForm(initial={"query_result": footage_request.query_result}),
+        "copy_form": forms.get("copy_form") or CopyForm(),
+        "verify_form": VerifyForm(),
+    }
     return {
+        **custody,
         "req": footage_request,
-        "actions": selectors.request_actions(user=user, request=footage_request),
+        "actions": actions,
         "steps": list(footage_request.steps.select_related("decided_by", "department")),
         "cameras": list(footage_request.cameras.select_related("location__site")),
         "attachments": list(footage_request.attachments.all()),
@@ -294,3 +335,207 @@ def routing_policy_view(request: HttpRequest) -> HttpResponse:
         "form": form if may_edit else None,
     }
     return render(request, "requests/policy.html", context)
+
+
+# Retrieval and copy custody (M-1.1b, M-3.3.1(3), M-3.4). A refused input shows the request
+# page again with the form as typed and the sentence; nothing is lost.
+
+
+def _refuse_or_act(request: HttpRequest, footage_request: FootageRequest, action: str) -> bool:
+    """False (with the sentence shown) when the request cannot be retrieved at all (rejected,
+    in approval, expired, already retrieved); 403 when the user may not do ``action``."""
+    if action in ("assign", "retrieve"):
+        refusal = selectors.retrieval_refusal(request=footage_request)
+        if refusal:
+            messages.error(request, refusal)
+            return False
+    _act(request, footage_request, action)
+    return True
+
+
+def _again(request: HttpRequest, footage_request: FootageRequest, **forms) -> HttpResponse:
+    return render(
+        request,
+        "requests/request_detail.html",
+        _detail_context(request, footage_request, **forms),
+        status=400,
+    )
+
+
+@require_POST
+@roles_required(*selectors.ASSIGN_ROLES, Role.FOOTAGE_CUSTODIAN)
+def request_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    footage_request = selectors.request_get(user=request.user, pk=pk)
+    if not _refuse_or_act(request, footage_request, "assign"):
+        return redirect(footage_request)
+    form = CustodianAssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose an active footage custodian."))
+        return redirect(footage_request)
+    try:
+        services.request_custodian_assign(
+            request=footage_request, by=request.user, custodian=form.cleaned_data["custodian"]
+        )
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Custodian assigned."))
+    return redirect(footage_request)
+
+
+@require_POST
+@roles_required(Role.FOOTAGE_CUSTODIAN)
+def request_retrieval_view(request: HttpRequest, pk: int) -> HttpResponse:
+    footage_request = selectors.request_get(user=request.user, pk=pk)
+    if not _refuse_or_act(request, footage_request, "retrieve"):
+        return redirect(footage_request)
+    form = RetrievalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retrieval_record(request=footage_request, by=request.user, **form.cleaned_data)
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Retrieval recorded."))
+            return redirect(footage_request)
+    return _again(request, footage_request, retrieval_form=form)
+
+
+@require_POST
+@roles_required(Role.FOOTAGE_CUSTODIAN)
+def request_result_view(request: HttpRequest, pk: int) -> HttpResponse:
+    footage_request = selectors.request_get(user=request.user, pk=pk)
+    _act(request, footage_request, "report_result")
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            services.request_result_report(
+                request=footage_request, by=request.user, **form.cleaned_data
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Query result reported to the applicant."))
+            return redirect(footage_request)
+    return _again(request, footage_request, result_form=form)
+
+
+@require_POST
+@roles_required(Role.FOOTAGE_CUSTODIAN)
+def request_copy_view(request: HttpRequest, pk: int) -> HttpResponse:
+    footage_request = selectors.request_get(user=request.user, pk=pk)
+    _act(request, footage_request, "copy")
+    form = CopyForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.copy_record(
+                request=footage_request, by=request.user, upload=data.pop("file"), **data
+            )
+        except RuleViolation as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Copy recorded."))
+            return redirect(footage_request)
+    return _again(request, footage_request, copy_form=form)
+
+
+@require_POST
+@roles_required(Role.FOOTAGE_CUSTODIAN, *selectors.FILE_ROLES)
+def copy_acknowledge_view(request: HttpRequest, pk: int, copy_pk: int) -> HttpResponse:
+    copy = selectors.copy_get(user=request.user, request_pk=pk, pk=copy_pk)
+    _act(request, copy.request, "acknowledge")
+    try:
+        services.copy_acknowledge(copy=copy, by=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Receipt acknowledged."))
+    return redirect(copy.request)
+
+
+@require_POST
+@roles_required(*selectors.VERIFY_ROLES)
+def copy_verify_view(request: HttpRequest, pk: int, copy_pk: int) -> HttpResponse:
+    copy = selectors.copy_get(user=request.user, request_pk=pk, pk=copy_pk)
+    _act(request, copy.request, "verify")
+    form = VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the file to check."))
+        return redirect(copy.request)
+    try:
+        match = services.copy_verify(copy=copy, by=request.user, upload=form.cleaned_data["file"])
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        if match:
+            messages.success(request, _("The file matches the SHA-256 recorded at the handover."))
+        else:
+            messages.error(
+                request, _("The file does NOT match the SHA-256 recorded at the handover.")
+            )
+    return redirect(copy.request)
+
+
+class AccessRegisterView(RegisterListView):
+    """The access register (台账, M-3.4; 国务院令799 Art. 16): every view and copy — who, when,
+    purpose, what footage (cameras × span), destination, who approved. Scoped as the
+    requests are: a classified request's retrieval is not there for those outside its
+    circle, nor in the count, the CSV or a background export (rebuilt with the owner's
+    scope)."""
+
+    selector = staticmethod(selectors.access_register)
+    register_name = "requests.access"
+    filterset_class = AccessRegisterFilterSet
+    title = gettext_lazy("Footage access register (台账)")
+    allowed_roles = selectors.REGISTER_ROLES
+    csv_filename = "footage-access-register.csv"
+    headers = (
+        gettext_lazy("retrieved at"),
+        gettext_lazy("number"),
+        gettext_lazy("mode"),
+        gettext_lazy("applying unit"),
+        gettext_lazy("handler name"),
+        gettext_lazy("reason"),
+        gettext_lazy("cameras retrieved"),
+        gettext_lazy("retrieved from"),
+        gettext_lazy("retrieved to"),
+        gettext_lazy("destination (去向)"),
+        gettext_lazy("approved by"),
+        gettext_lazy("footage custodian"),
+        gettext_lazy("outside the approval"),
+    )
+
+    def column_headers(self) -> list:
+        return list(self.headers)
+
+    def csv_row(self, obj: Retrieval) -> list:
+        req = obj.request
+        copies = list(req.copies.all())
+        destination = (
+            "; ".join(f"{c.recipient} → {c.destination}" for c in copies)
+            if copies
+            else (_("viewed, no copy") if req.mode == FootageRequest.Mode.VIEW else "")
+        )
+        approvers = "; ".join(
+            f"{step.role_label}: {step.decided_by} {register_cell(step, 'decided_at')}"
+            for step in req.approvals
+        )
+        return [
+            register_cell(obj, "recorded_at"),
+            req.number,
+            req.get_mode_display(),
+            req.applying_unit,
+            req.handler_name,
+            req.reason,
+            ", ".join(camera.code for camera in obj.cameras.all()),
+            register_cell(obj, "span_from"),
+            register_cell(obj, "span_to"),
+            destination,
+            approvers,
+            str(obj.custodian),
+            _("yes") if obj.deviates else _("no"),
+        ]
+
+    def rows(self, objects) -> list[tuple]:
+        return [(obj.request, self.csv_row(obj)) for obj in objects]

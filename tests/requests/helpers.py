@@ -74,3 +74,21 @@ def filed(
             request_attach(request=request, by=by, kind=kind, upload=pdf(f"{kind}.pdf"))
         request = request_submit(request=request, by=by)
     return request
+
+
+def approved(by, requester_type: str = "student", **kwargs) -> FootageRequest:
+    """A request filed, submitted and approved by every step of its route (M-3.3), each
+    step by a holder of its role (made here if missing; a department head of the request's
+    department), a leader with the password."""
+    from apps.requests.services import request_decide
+    from tests.factories import TEST_PASSWORD
+
+    request = filed(by, requester_type, submit=True, **kwargs)
+    for step in request.steps.order_by("order"):
+        name = f"approver-{step.role}-{step.department_id or 0}"
+        approver = UserFactory(username=name, roles=[step.role], department=step.department)
+        request = request_decide(
+            request=request, by=approver, approve=True, comment="ok", password=TEST_PASSWORD
+        )
+    assert request.state == FootageRequest.State.APPROVED
+    return request

@@ -16,7 +16,7 @@ from apps.accounts.models import Department, Role
 from apps.requests.routing import DEFAULT_RULES
 from tests.core.matrix import Row, _get
 from tests.factories import DepartmentFactory, UserFactory
-from tests.requests.helpers import PDF, VALID_ID, filed
+from tests.requests.helpers import PDF, VALID_ID, approved, filed
 
 VIEW = frozenset(
     {
@@ -47,6 +47,14 @@ STUDENT_SEERS = frozenset(
     {Role.APPLICANT, Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.FOOTAGE_CUSTODIAN, Role.AUDITOR}
 )
 STUDENT_HIDDEN = frozenset({Role.DEPARTMENT_HEAD, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER})
+# The access register (台账, M-3.4) and who assigns or verifies (M-1.1b, M-3.4).
+REGISTER = frozenset(
+    {Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.FOOTAGE_CUSTODIAN, Role.AUDITOR}
+)
+ASSIGNERS = frozenset({Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.FOOTAGE_CUSTODIAN})
+CUSTODIAN = frozenset({Role.FOOTAGE_CUSTODIAN})
+VERIFIERS = ASSIGNERS
+MATRIX_SHA256 = "ab" * 32
 
 
 def _form(requester_type: str):
@@ -85,8 +93,73 @@ def _attachment(world: dict) -> dict:
     return {"kind": "other", "file": SimpleUploadedFile("notice.pdf", PDF, "application/pdf")}
 
 
+def _retrieval(world: dict) -> dict:
+    end = timezone.localtime() - timedelta(days=2)
+    return {
+        "cameras": [world["camera"]],
+        "span_from": (end - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+        "span_to": end.strftime("%Y-%m-%dT%H:%M"),
+        "backup_location": "Matrix archive",
+    }
+
+
+def _copy(world: dict) -> dict:
+    return {
+        "sha256": MATRIX_SHA256,
+        "file_name": "matrix.mp4",
+        "medium": "usb",
+        "recipient": "Matrix receiver",
+        "destination": "Matrix case file",
+        "handed_over_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
+def _verify(world: dict) -> dict:
+    return {"file": SimpleUploadedFile("matrix.mp4", b"matrix footage", "video/mp4")}
+
+
 ROWS = [
     _get("/requests/", VIEW),
+    _get("/requests/access-register/", REGISTER),
+    _get("/requests/access-register/?deviates=false&format=csv", REGISTER),
+    Row(
+        "POST",
+        "/requests/{req_assign}/custodian/",
+        ASSIGNERS,
+        lambda world: {"custodian": world["matrix_custodian"]},
+        ("requests.custodian_assign", "M-1.1b"),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_retrieve}/retrieval/",
+        CUSTODIAN,
+        _retrieval,
+        ("requests.retrieval_record", "M-3.3.1"),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_result}/result/",
+        CUSTODIAN,
+        {"query_result": "Matrix result"},
+        ("requests.result_report", "M-3.3.1"),
+    ),
+    Row(
+        "POST", "/requests/{req_copy}/copies/", CUSTODIAN, _copy, ("requests.copy_record", "M-3.4")
+    ),
+    Row(
+        "POST",
+        "/requests/{req_copy}/copies/{copy}/acknowledge/",
+        frozenset({Role.FOOTAGE_CUSTODIAN, Role.APPLICANT}),
+        {},
+        ("requests.copy_acknowledge", "M-3.4"),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_copy}/copies/{copy}/verify/",
+        VERIFIERS,
+        _verify,
+        ("requests.copy_verify", "M-3.4"),
+    ),
     _get("/requests/?state=in_approval&requester_type=student&format=csv", VIEW),
     _get("/requests/queue/", DECIDERS),
     _get("/requests/new/", FILERS),
@@ -222,7 +295,9 @@ def world(world: dict) -> dict:
 
     cameras = [Camera.objects.get(pk=world["camera"])]
     student = filed(applicant, "student", cameras=cameras, submit=True)
+    custody = _custody_world(applicant, cameras)
     return {
+        **custody,
         "req_student": student.pk,
         "req_student_attachment": student.attachments.get().pk,
         "req_draft_attach": filed(applicant, cameras=cameras).pk,
@@ -232,4 +307,52 @@ def world(world: dict) -> dict:
         "req_draft_attach_api": filed(applicant, cameras=cameras).pk,
         "req_draft_submit_api": filed(applicant, cameras=cameras).pk,
         "req_decide_api": filed(applicant, "student", cameras=cameras, submit=True).pk,
+    }
+
+
+def _custody_world(applicant, cameras) -> dict:
+    """Approved student requests (the security chief's route; a copy also both leaders'),
+    for the retrieval and custody rows (M-1.1b, M-3.4): one to assign, one assigned to the
+    table's custodian, one retrieved, a copy request retrieved with a copy handed over."""
+    from apps.requests.services import copy_record, request_custodian_assign, retrieval_record
+
+    custodian = UserFactory(
+        username=f"matrix-{Role.FOOTAGE_CUSTODIAN}", roles=[Role.FOOTAGE_CUSTODIAN]
+    )
+    chief = UserFactory(username="matrix-assigning-chief", roles=[Role.SECURITY_CHIEF])
+
+    def assigned(**kwargs):
+        request = approved(applicant, "student", cameras=cameras, **kwargs)
+        return request_custodian_assign(request=request, by=chief, custodian=custodian)
+
+    def retrieved(**kwargs):
+        request = assigned(**kwargs)
+        retrieval_record(
+            request=request,
+            by=custodian,
+            cameras=cameras,
+            span_from=request.span_from,
+            span_to=request.span_to,
+            backup_location="Matrix archive",
+        )
+        return request
+
+    copy_request = retrieved(mode="copy")
+    copy = copy_record(
+        request=copy_request,
+        by=custodian,
+        file_name="matrix-1.mp4",
+        medium="disc",
+        recipient="Matrix receiver",
+        destination="Matrix case file",
+        handed_over_at=timezone.now(),
+        sha256=MATRIX_SHA256,
+    )
+    return {
+        "matrix_custodian": custodian.pk,
+        "req_assign": approved(applicant, "student", cameras=cameras).pk,
+        "req_retrieve": assigned().pk,
+        "req_result": retrieved().pk,
+        "req_copy": copy_request.pk,
+        "copy": copy.pk,
     }
