@@ -205,6 +205,7 @@ class AttendanceRegisterView(RegisterListView):
     """Check-ins and check-outs of every shift, late and missed ones by a filter (M-1.2)."""
 
     selector = staticmethod(selectors.attendance_list)
+    register_name = "duty.check_ins"  # background exports (issue 15)
     filterset_class = AttendanceFilterSet
     title = gettext_lazy("Shift check-ins")
     allowed_roles = selectors.ATTENDANCE_ROLES
@@ -244,6 +245,7 @@ class EntryRegisterView(RegisterListView):
     duty record time out from it."""
 
     selector = staticmethod(selectors.entry_list)
+    register_name = "duty.entries"  # background exports (issue 15)
     filterset_class = EntryFilterSet
     title = gettext_lazy("Monitoring-center entries")
     template_name = "duty/entry_list.html"

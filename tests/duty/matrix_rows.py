@@ -133,6 +133,15 @@ ROWS: list[Row] = [
         {},
         ("duty.access_revoke", "M-1.2"),
     ),
+    # A register's CSV as a background export (issue 15, M-4.2), whoever may read it.
+    Row("POST", "/duty/entries/?format=csv", ENTRY_VIEW, None, ("exports.export_request", "M-4.2")),
+    Row(
+        "POST",
+        "/duty/check-ins/?format=csv",
+        ATTENDANCE,
+        None,
+        ("exports.export_request", "M-4.2"),
+    ),
     # The matrix's duty operator checks in and out of their own shift, running now.
     Row(
         "POST",
