@@ -240,6 +240,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "FootageRequestStateEnum": "apps.requests.models.FootageRequest.State",
         "RequestAttachmentKindEnum": "apps.requests.models.RequestAttachment.Kind",
+        "FaultTicketStateEnum": "apps.maintenance.models.FaultTicket.State",
+        "TicketPauseReasonEnum": "apps.maintenance.models.TicketPause.Reason",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

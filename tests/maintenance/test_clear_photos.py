@@ -66,3 +66,20 @@ def test_photos_are_optional(acknowledged, vendor_engineer):
     acknowledged.refresh_from_db()
     assert acknowledged.state == FaultTicket.State.CLEARED
     assert not TicketPhoto.objects.exists()
+
+
+def test_the_api_clears_with_photos(client, acknowledged, vendor_engineer):
+    client.force_login(vendor_engineer)
+    answer = client.post(
+        f"/api/maintenance/tickets/{acknowledged.pk}/clear/",
+        {"note": "Lens replaced", "after_photo": SimpleUploadedFile("a.jpg", JPEG, "image/jpeg")},
+    )
+    assert answer.status_code == 200
+    cleared = answer.json()["events"][-1]
+    assert cleared["kind"] == "cleared" and [p["kind"] for p in cleared["photos"]] == ["after"]
+    assert client.get(cleared["photos"][0]["url"]).status_code == 200
+    refused = client.post(
+        f"/api/maintenance/tickets/{acknowledged.pk}/clear/",
+        {"note": "again", "after_photo": SimpleUploadedFile("a.jpg", PDF, "image/jpeg")},
+    )
+    assert refused.status_code == 400  # already cleared, and not a picture either

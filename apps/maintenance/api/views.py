@@ -4,6 +4,7 @@ through the same services (a role that never makes one: 403 before any lookup)."
 
 from datetime import timedelta
 
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -48,9 +49,22 @@ class ServiceContractSerializer(serializers.ModelSerializer):
 
 
 class TicketEventSerializer(serializers.ModelSerializer):
+    # A clear's photos by the scoped view's address, never by their storage path.
+    photos = serializers.SerializerMethodField()
+
     class Meta:
         model = TicketEvent
-        fields = ["kind", "at", "by", "from_state", "to_state", "note", "data"]
+        fields = ["kind", "at", "by", "from_state", "to_state", "note", "data", "photos"]
+
+    def get_photos(self, event: TicketEvent) -> list[dict]:
+        request = self.context.get("request")
+        out = []
+        for photo in event.photos.all():
+            url = reverse("maintenance_ticket_photo", args=[photo.pk])
+            out.append(
+                {"kind": photo.kind, "url": request.build_absolute_uri(url) if request else url}
+            )
+        return out
 
 
 class TicketPauseSerializer(serializers.ModelSerializer):
@@ -143,6 +157,13 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ClearSerializer(NoteSerializer):
+    """A clear's note and optional photos (multipart; JPEG or PNG, checked by the service)."""
+
+    before_photo = serializers.FileField(required=False)
+    after_photo = serializers.FileField(required=False)
+
+
 class PauseSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=TicketPause.Reason.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -181,8 +202,10 @@ _SERVICES = {
 
 
 def _state_change(verb: str):
+    body_class = ClearSerializer if verb == "clear" else NoteSerializer
+
     def change(self, request, pk=None):
-        body = NoteSerializer(data=request.data)
+        body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
         ticket = self.get_object()
         _SERVICES[verb](ticket=ticket, by=request.user, **body.validated_data)
@@ -192,7 +215,7 @@ def _state_change(verb: str):
     change.__name__ = verb
     change.__doc__ = f"{verb.replace('_', ' ').capitalize()} the ticket (one audited change)."
     change = action(detail=True, methods=["post"], url_path=verb, url_name=verb)(change)
-    return extend_schema(request=NoteSerializer, responses=FaultTicketDetailSerializer)(change)
+    return extend_schema(request=body_class, responses=FaultTicketDetailSerializer)(change)
 
 
 class FaultTicketViewSet(viewsets.ReadOnlyModelViewSet):
@@ -220,6 +243,7 @@ class FaultTicketViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _answer(self, ticket: FaultTicket) -> Response:
         ticket = selectors.ticket_get(user=self.request.user, pk=ticket.pk)
+        prefetch_related_objects([ticket], "events__photos", "pauses")
         context = {
             **self.get_serializer_context(),
             "clock": selectors.ticket_clock(ticket=ticket),
