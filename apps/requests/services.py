@@ -124,6 +124,49 @@ def _fields_clean(
     return values, chosen
 
 
+def step_holders(*, step: RequestStep):
+    """Who may decide ``step`` (M-3.3): active holders of its role; a department head's step:
+    that department's head only."""
+    holders = User.objects.filter(is_active=True, groups__name=step.role)
+    if step.department_id is not None:
+        holders = holders.filter(department_id=step.department_id)
+    return holders
+
+
+def _notify_next_approvers(request: FootageRequest) -> None:
+    """The next approver is told in-app (and on the configured channels), with a deep link
+    to the request (issue 17). Only the number: a classified request's holders are on its
+    route, and the text says nothing of the case. The filer never approves their own."""
+    step = request.steps.filter(state=RequestStep.State.PENDING).first()
+    if step is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            step_holders(step=step).exclude(pk=request.filed_by_id),
+            kind="requests.decision_waiting",
+            title=_("Footage request %(number)s waits for your decision")
+            % {"number": request.number},
+            body=_("Step %(order)d: %(step)s")
+            % {"order": step.order, "step": step.get_kind_display()},
+            url=request.get_absolute_url(),
+        )
+
+
+def _notify_filer_of_decision(request: FootageRequest) -> None:
+    """The applicant (its filer) is told the route's outcome, with a deep link (issue 17)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        if request.state == FootageRequest.State.APPROVED:
+            title = _("Footage request %(number)s is approved") % {"number": request.number}
+        else:
+            title = _("Footage request %(number)s is rejected") % {"number": request.number}
+        notify(
+            [request.filed_by],
+            kind="requests.request_decided",
+            title=title,
+            url=request.get_absolute_url(),
+        )
+
+
 def _event_data(values: dict, cameras: list[Camera]) -> dict:
     """What the chain (read by auditors) keeps of a filing: never the ID number or the
     reason; of a classified request (M-3.3.1(1)) not even its cameras and span, which the
@@ -266,6 +309,7 @@ def request_submit(*, request: FootageRequest, by: User) -> FootageRequest:
         for n, step in enumerate(steps, 1)
     )
     request.refresh_from_db()
+    _notify_next_approvers(request)
     event_append(
         actor=by,
         action="requests.request_submit",
@@ -316,6 +360,7 @@ def request_decide(
             clause="M-3.3",
         )
     later = request.steps.filter(order__gt=step.order, state=RequestStep.State.WAITING)
+    following = None
     if not approve:
         later.update(state=RequestStep.State.CANCELLED)
         FootageRequest.objects.filter(pk=request.pk).update(
@@ -330,6 +375,10 @@ def request_decide(
                 state=FootageRequest.State.APPROVED, decided_at=now
             )
     request.refresh_from_db()
+    if following is not None:
+        _notify_next_approvers(request)
+    else:
+        _notify_filer_of_decision(request)
     event_append(
         actor=by,
         action="requests.step_approve" if approve else "requests.step_reject",

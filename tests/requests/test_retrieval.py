@@ -128,13 +128,15 @@ def test_beyond_the_approval_needs_a_reason_and_is_flagged_to_the_chief(
     assert "goes beyond the approval" in text and "GATE-9" in text and "give the reason" in text
     assert "Archive NAS 2, folder 2026/Q4" in text  # what was typed stays
     assert not Retrieval.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Notification.objects.filter(kind="requests.retrieval_deviation").exists()
 
     typed["deviation_reason"] = "The suspect left by the north gate half an hour later."
     client.post(f"/requests/{assigned.pk}/retrieval/", typed)
     retrieval = Retrieval.objects.get()
     assert retrieval.deviates and "north gate" in retrieval.deviation_reason
-    [note] = Notification.objects.filter(recipient=security_chief)
+    [note] = Notification.objects.filter(
+        recipient=security_chief, kind="requests.retrieval_deviation"
+    )
     assert assigned.number in note.title and "GATE-9" in note.body
     assert note.url == f"/requests/{assigned.pk}/"
     page = client.get(f"/requests/{assigned.pk}/").content.decode()
@@ -163,7 +165,7 @@ def test_the_query_result_goes_back_to_the_applicant(client, assigned, custodian
         f"/requests/{assigned.pk}/result/",
         {"query_result": "The bicycle was taken at 14:05 by a person in a red jacket."},
     )
-    [note] = Notification.objects.filter(recipient=applicant)
+    [note] = Notification.objects.filter(recipient=applicant, kind="requests.result_report")
     assert assigned.number in note.title and note.url == f"/requests/{assigned.pk}/"
     client.force_login(applicant)
     page = client.get(note.url).content.decode()
