@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.models import Role, User
+from apps.core.api.fields import LocalTimeField
 from apps.core.api.permissions import role_permission
 
 from .. import selectors, services
@@ -13,6 +14,7 @@ from ..models import CenterAccess, CenterEntry, RosterAssignment, ShiftTemplate
 
 class ShiftTemplateSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="__str__", read_only=True)
+    start_time = LocalTimeField(read_only=True)
 
     class Meta:
         model = ShiftTemplate
