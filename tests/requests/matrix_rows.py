@@ -93,12 +93,20 @@ def _attachment(world: dict) -> dict:
     return {"kind": "other", "file": SimpleUploadedFile("notice.pdf", PDF, "application/pdf")}
 
 
+def _approved_span(pk: int):
+    from apps.requests.models import FootageRequest
+
+    request = FootageRequest.objects.get(pk=pk)
+    return request.span_from, request.span_to
+
+
 def _retrieval(world: dict) -> dict:
-    end = timezone.localtime() - timedelta(days=2)
+    """Within the approval: the approved request's own span (no deviation, no reason)."""
+    start, end = _approved_span(world["req_retrieve"])
     return {
         "cameras": [world["camera"]],
-        "span_from": (end - timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M"),
-        "span_to": end.strftime("%Y-%m-%dT%H:%M"),
+        "span_from": timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+        "span_to": timezone.localtime(end).strftime("%Y-%m-%dT%H:%M"),
         "backup_location": "Matrix archive",
     }
 
@@ -114,11 +122,74 @@ def _copy(world: dict) -> dict:
     }
 
 
+def _api_retrieval(world: dict) -> dict:
+    start, end = _approved_span(world["req_retrieve_api"])
+    return {
+        "cameras": [world["camera"]],
+        "span_from": start.isoformat(),
+        "span_to": end.isoformat(),
+        "backup_location": "Matrix archive",
+    }
+
+
+def _api_copy(world: dict) -> dict:
+    return {**_copy(world), "handed_over_at": timezone.now().isoformat()}
+
+
 def _verify(world: dict) -> dict:
     return {"file": SimpleUploadedFile("matrix.mp4", b"matrix footage", "video/mp4")}
 
 
 ROWS = [
+    _get("/api/requests/access-register/", REGISTER),
+    _get("/api/requests/access-register/{retrieval_result}/", REGISTER),
+    Row(
+        "POST",
+        "/api/requests/{req_assign_api}/custodian/",
+        ASSIGNERS,
+        lambda world: {"custodian": world["matrix_custodian"]},
+        ("requests.custodian_assign", "M-1.1b"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_retrieve_api}/retrieval/",
+        CUSTODIAN,
+        _api_retrieval,
+        ("requests.retrieval_record", "M-3.3.1"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_result_api}/result/",
+        CUSTODIAN,
+        {"query_result": "Matrix result over the API"},
+        ("requests.result_report", "M-3.3.1"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_copy}/copies/",
+        CUSTODIAN,
+        _api_copy,
+        ("requests.copy_record", "M-3.4"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_copy}/copies/{copy_api}/acknowledge/",
+        frozenset({Role.FOOTAGE_CUSTODIAN, Role.APPLICANT}),
+        {},
+        ("requests.copy_acknowledge", "M-3.4"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_copy}/copies/{copy}/verify/",
+        VERIFIERS,
+        _verify,
+        ("requests.copy_verify", "M-3.4"),
+    ),
     _get("/requests/", VIEW),
     _get("/requests/access-register/", REGISTER),
     _get("/requests/access-register/?deviates=false&format=csv", REGISTER),
@@ -338,21 +409,30 @@ def _custody_world(applicant, cameras) -> dict:
         return request
 
     copy_request = retrieved(mode="copy")
-    copy = copy_record(
-        request=copy_request,
-        by=custodian,
-        file_name="matrix-1.mp4",
-        medium="disc",
-        recipient="Matrix receiver",
-        destination="Matrix case file",
-        handed_over_at=timezone.now(),
-        sha256=MATRIX_SHA256,
+    copy, copy_api = (
+        copy_record(
+            request=copy_request,
+            by=custodian,
+            file_name=f"matrix-{n}.mp4",
+            medium="disc",
+            recipient="Matrix receiver",
+            destination="Matrix case file",
+            handed_over_at=timezone.now(),
+            sha256=MATRIX_SHA256,
+        )
+        for n in (1, 2)
     )
+    result = retrieved()
     return {
         "matrix_custodian": custodian.pk,
         "req_assign": approved(applicant, "student", cameras=cameras).pk,
+        "req_assign_api": approved(applicant, "student", cameras=cameras).pk,
         "req_retrieve": assigned().pk,
-        "req_result": retrieved().pk,
+        "req_retrieve_api": assigned().pk,
+        "req_result": result.pk,
+        "retrieval_result": result.retrieval.pk,
+        "req_result_api": retrieved().pk,
         "req_copy": copy_request.pk,
         "copy": copy.pk,
+        "copy_api": copy_api.pk,
     }
