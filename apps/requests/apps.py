@@ -13,10 +13,17 @@ class FootageRequestsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from apps.accounts.models import Role
         from apps.core.dashboard import dashboard_register
         from apps.core.navigation import NavItem, nav_register
 
-        from .selectors import DECIDE_ROLES, VIEW_ROLES, request_queue
+        from .selectors import (
+            ASSIGN_ROLES,
+            DECIDE_ROLES,
+            VIEW_ROLES,
+            request_queue,
+            retrieval_waiting,
+        )
 
         nav_register(
             NavItem("footage_requests", _("Footage requests"), "bi-film", VIEW_ROLES, order=30)
@@ -40,3 +47,22 @@ class FootageRequestsConfig(AppConfig):
             ]
 
         dashboard_register(cards)
+
+        def retrieval_cards(user):
+            """Approved requests awaiting retrieval (M-1.1b): one count query, for the
+            security office and footage custodians (a custodian: theirs or unassigned)."""
+            if not user.has_any_role(*ASSIGN_ROLES, Role.FOOTAGE_CUSTODIAN):
+                return []
+            waiting = retrieval_waiting(user=user).count()
+            return [
+                {
+                    "key": "footage_requests_to_retrieve",
+                    "label": _("Approved footage requests awaiting retrieval"),
+                    "count": waiting,
+                    "url": reverse("footage_requests") + "?awaiting_retrieval=true",
+                    "css": "text-warning" if waiting else "",
+                    "group": _("Footage requests"),
+                }
+            ]
+
+        dashboard_register(retrieval_cards)

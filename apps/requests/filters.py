@@ -20,10 +20,30 @@ class FootageRequestFilterSet(FilterSet):
     mode = django_filters.ChoiceFilter(choices=FootageRequest.Mode.choices, label=_("mode"))
     date_from = LocalDateFilter(field_name="created_at", label=_("from date"))
     date_to = LocalDateFilter(field_name="created_at", upto=True, label=_("to date"))
+    awaiting_retrieval = django_filters.BooleanFilter(
+        method="awaiting_retrieval_filter", label=_("awaiting retrieval")
+    )
 
     class Meta:
         model = FootageRequest
-        fields = ["number", "state", "requester_type", "mode", "date_from", "date_to"]
+        fields = [
+            "number",
+            "state",
+            "requester_type",
+            "mode",
+            "date_from",
+            "date_to",
+            "awaiting_retrieval",
+        ]
+
+    def awaiting_retrieval_filter(self, queryset, name, value):
+        """Approved, still good, not yet retrieved (M-1.1b; the state index serves it)."""
+        from .selectors import retrieval_pending
+
+        if value is None:
+            return queryset
+        pending = retrieval_pending(queryset)
+        return pending if value else queryset.exclude(pk__in=pending.values("pk"))
 
 
 class AccessRegisterFilterSet(FilterSet):

@@ -208,6 +208,24 @@ def _retrieval_actions(*, user: User, request: FootageRequest) -> set[str]:
     return actions
 
 
+def retrieval_pending(qs: QuerySet[FootageRequest]) -> QuerySet[FootageRequest]:
+    """Of ``qs``, the approved requests whose approval is still good and whose retrieval is
+    not yet recorded (M-1.1b)."""
+    since = timezone.now() - timedelta(days=approval_valid_days())
+    return qs.filter(
+        state=FootageRequest.State.APPROVED, decided_at__gte=since, retrieval__isnull=True
+    )
+
+
+def retrieval_waiting(*, user: User) -> QuerySet[FootageRequest]:
+    """Awaiting retrieval (M-1.1b), for the security office and footage custodians: what the
+    register's "awaiting retrieval" filter shows them, so the card's count and its page agree
+    (whoever it is assigned to; the request page says to whom)."""
+    if not user.has_any_role(*ASSIGN_ROLES, Role.FOOTAGE_CUSTODIAN):
+        return FootageRequest.objects.none()
+    return retrieval_pending(request_list(user=user))
+
+
 def custodian_choices() -> QuerySet[User]:
     """Active footage custodians, whom a retrieval may be assigned to (M-1.1b)."""
     return User.objects.filter(is_active=True, groups__name=Role.FOOTAGE_CUSTODIAN).order_by(
