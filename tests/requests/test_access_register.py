@@ -117,3 +117,25 @@ def test_the_register_page_costs_the_same_queries_for_more_rows(
     for n in range(3):
         _accessed(applicant, security_chief, custodian, mode="copy", code=f"B-{n}")
     assert queries() == one
+
+
+def test_a_background_export_keeps_the_classified_rule(
+    client, settings, applicant, security_chief, custodian, auditor
+):
+    """A CSV over EXPORT_SYNC_MAX_ROWS is a job; the worker rebuilds the rows with its owner's
+    scope, so an auditor's file holds no classified access (M-3.3.1(1), issue 15)."""
+    from apps.exports.models import ExportJob
+    from tests.exports.helpers import csv_rows, run_job
+
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    visible = [_accessed(applicant, security_chief, custodian, code=f"V-{n}") for n in range(2)]
+    secret = _accessed(applicant, security_chief, custodian, classified=True, code="SECRET-7")
+    client.force_login(auditor)
+    response = client.post("/requests/access-register/?format=csv")
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.register == "requests.access"
+    job = run_job(job)
+    assert job.state == "done" and job.rows_done == 2
+    rows = csv_rows(b"".join(client.get(f"/exports/{job.pk}/download/").streaming_content))
+    assert sorted(row[1] for row in rows[1:]) == sorted(r.number for r in visible)
+    assert secret.number not in str(rows) and "SECRET-7" not in str(rows)
