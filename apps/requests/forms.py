@@ -8,7 +8,7 @@ from apps.core.exceptions import RuleViolation
 
 from . import inputs
 from .models import FootageCopy, FootageRequest, RequestAttachment
-from .selectors import camera_choices, file_types
+from .selectors import camera_choices, file_types, retrieval_camera_choices
 
 
 class CameraChoiceField(forms.ModelMultipleChoiceField):
@@ -174,7 +174,7 @@ class RetrievalForm(forms.Form):
 
     cameras = CameraChoiceField(
         label=_("cameras retrieved"),
-        queryset=camera_choices(),
+        queryset=retrieval_camera_choices(),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     span_from = forms.DateTimeField(

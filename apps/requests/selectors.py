@@ -318,6 +318,12 @@ def policy_current() -> RoutingPolicy:
     return RoutingPolicy.objects.order_by("-version").first()
 
 
+def retrieval_camera_choices() -> QuerySet[Camera]:
+    """Cameras a retrieval may name (M-3.3.1(3)): every camera in the registry, also one
+    decommissioned since the approval, whose footage the recorder may still hold."""
+    return Camera.objects.select_related("location__site").order_by("code")
+
+
 def camera_choices() -> QuerySet[Camera]:
     """Cameras a request may name (M-3.5: chosen from the registry, with their locations).
     Applicants see no camera pages; this list shows codes, names and places only."""

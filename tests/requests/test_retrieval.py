@@ -175,3 +175,18 @@ def test_the_query_result_goes_back_to_the_applicant(client, assigned, custodian
     # Only the custodian who retrieved reports it.
     with pytest.raises(RuleViolation):
         request_result_report(request=assigned, by=applicant, query_result="x")
+
+
+def test_a_camera_decommissioned_since_the_approval_can_still_be_retrieved(
+    client, assigned, custodian
+):
+    """Its recorder may still hold the footage (M-3.3.1(3)); decommissioned cameras are only
+    not offered for new requests."""
+    from apps.cameras.models import Camera
+
+    assigned.cameras.update(status=Camera.Status.DECOMMISSIONED)
+    verified_login(client, custodian)
+    client.post(f"/requests/{assigned.pk}/retrieval/", _form(assigned))
+    retrieval = Retrieval.objects.get()
+    assert set(retrieval.cameras.all()) == set(assigned.cameras.all())
+    assert not retrieval.deviates

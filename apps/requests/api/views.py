@@ -149,7 +149,7 @@ class RetrievalRecordSerializer(serializers.Serializer):
     """What the custodian actually retrieved (M-3.3.1(3)); beyond the approval needs a reason."""
 
     cameras = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=selectors.camera_choices(), allow_empty=False
+        many=True, queryset=selectors.retrieval_camera_choices(), allow_empty=False
     )
     span_from = serializers.DateTimeField()
     span_to = serializers.DateTimeField()
