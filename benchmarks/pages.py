@@ -984,10 +984,23 @@ def stop_site(proc: subprocess.Popen) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def login(base: str, username: str):
+def new_session():
+    """A client session that, like a browser, sends a GET once more when the keep-alive
+    connection it picked was closed by the server meanwhile (gunicorn closes idle ones after
+    2 s: a client idle during another page's turn found its pooled connection gone and
+    counted a "no answer"). Answers are never retried; a second failure counts."""
     import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
 
     session = requests.Session()
+    retry = Retry(total=1, connect=1, read=1, status=0, other=0, allowed_methods={"GET"})
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def login(base: str, username: str):
+    session = new_session()
     page = session.get(f"{base}/accounts/login/", timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     answer = session.post(
@@ -1130,7 +1143,6 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 def measure(
     base: str, info: dict, repeat: int, site: subprocess.Popen, db: str, only: str = ""
 ) -> list[dict]:
-    import requests
 
     sessions = {name: login(base, name) for name in ("ops", "auditor", "vendor")}
     local = threading.local()
@@ -1140,7 +1152,7 @@ def measure(
         if cache is None:
             cache = local.sessions = {}
         if user not in cache:
-            session = requests.Session()
+            session = new_session()
             session.cookies.update(sessions[user].cookies)
             cache[user] = session
         return cache[user]
@@ -1165,6 +1177,7 @@ def measure(
             )
             seq_ms = [t for t, _, _ in sequential]
             con_ms = [t for t, _, _ in concurrent]
+            bad = sorted({s for _, s, _ in sequential + concurrent if s != 200})
             errors = sum(1 for _, s, _ in sequential + concurrent if s != 200)
             row = {
                 "page": name,
@@ -1184,7 +1197,7 @@ def measure(
             print(
                 f"  {name:26} {row['p50']:8.0f} {row['p95']:8.0f} {row['c_p50']:8.0f} "
                 f"{row['c_p95']:8.0f} {row['c_max']:8.0f} {cpu:8.0f} {size // 1024:6d} KB"
-                + (f"  {errors} not 200 (first {status})" if errors else ""),
+                + (f"  {errors} not 200 (status {bad}; 0: no answer)" if errors else ""),
                 flush=True,
             )
     return results
