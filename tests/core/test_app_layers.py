@@ -104,15 +104,18 @@ def test_each_contract_fails_on_the_import_it_forbids(copy):
 
 @pytest.mark.slow
 def test_a_future_app_is_placed_already(copy):
-    """maintenance sits above patrol: it may import patrol, patrol may not import it."""
-    (copy / "apps/maintenance").mkdir()
-    (copy / "apps/maintenance/__init__.py").write_text("")
-    (copy / "apps/maintenance/services.py").write_text("from apps.patrol import models  # noqa\n")
+    """compliance (not built yet) sits on top: it may import maintenance, which may not
+    import it."""
+    (copy / "apps/compliance").mkdir()
+    (copy / "apps/compliance/__init__.py").write_text("")
+    (copy / "apps/compliance/services.py").write_text(
+        "from apps.maintenance import models  # noqa\n"
+    )
     assert lint_imports(copy).returncode == 0
-    add_import(copy, "apps/patrol/selectors.py", "import apps.maintenance.services  # noqa")
+    add_import(copy, "apps/maintenance/selectors.py", "import apps.compliance.services  # noqa")
     run = lint_imports(copy)
     assert run.returncode == 1
-    assert "apps.patrol.selectors -> apps.maintenance.services" in run.stdout
+    assert "apps.maintenance.selectors -> apps.compliance.services" in run.stdout
 
 
 @pytest.mark.django_db
