@@ -1,9 +1,6 @@
 """How an identity document number is shown (PIPL): every page, export and API shows the mask,
-never the number. Plain function, no Django.
-
-The footage requests keep their own copy in ``apps/requests/ids.py`` (same rule); the duty
-app's entry register uses this one: duty may not import requests (one layer). One of them
-should be removed (issue 18 report).
+never the number. Plain function, no Django. One rule for every app that holds such numbers
+(a footage request's handler, a visitor in the duty app's entry register).
 """
 
 

@@ -1,5 +1,6 @@
 """Identity documents of a request's handler (M-3.5; PIPL): the GB 11643 check digit of a PRC
-resident ID number and the mask every page, export and API shows instead of the number.
+resident ID number. The mask every page, export and API shows instead of the number is
+``apps.core.masking.id_number_mask`` (shared with the duty app's visitors).
 
 Plain functions, no Django: table-driven tests call them directly.
 """
@@ -40,14 +41,3 @@ def resident_id_problem(number: str) -> str | None:
     if resident_id_check_digit(number[:17]) != number[17]:
         return "check_digit"
     return None
-
-
-def id_number_mask(number: str) -> str:
-    """``110101199003071234`` → ``1101**********1234``: the first and last four characters
-    stay, every other one is a star. A number of eight characters or fewer keeps only its last
-    two (four and four would show it whole)."""
-    if not number:
-        return ""
-    if len(number) <= 8:
-        return "*" * max(len(number) - 2, 0) + number[-2:]
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]

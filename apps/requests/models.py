@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import Department, Role
 from apps.cameras.models import Camera, RandomImagePath
 from apps.core.crypto import EncryptedTextField
-
-from .ids import id_number_mask
+from apps.core.masking import id_number_mask
 
 # M-3.3.1(1): the reason of a classified request reads only this (the form's own words).
 CLASSIFIED_REASON = "涉密案(事)件"

@@ -6,11 +6,10 @@ Run on PostgreSQL in CI as well as on SQLite."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.audit.services import event_append
 from apps.patrol.models import FaultRecord, PatrolCheck, PatrolRun
+from tests.core.query_counts import queries_and_rows
 from tests.factories import CameraFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,24 +107,13 @@ def users(duty_operator, vendor_engineer, auditor):
     }
 
 
-def _queries(client, path) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    if response.get("Content-Type", "").startswith("application/json"):
-        shown = len(response.json()["results"])
-    else:
-        shown = len(response.context["rows"])
-    return len(queries), shown
-
-
 @pytest.mark.parametrize("name", sorted(LISTS))
 def test_a_page_asks_the_database_as_often_for_many_rows_as_for_few(client, users, name):
     path, role, make = LISTS[name]
     client.force_login(users[role])
     make(2, users)
-    few, shown_few = _queries(client, path)
+    few, shown_few = queries_and_rows(client, path)
     make(12, users)
-    many, shown_many = _queries(client, path)
+    many, shown_many = queries_and_rows(client, path)
     assert shown_many >= shown_few + 12 > 12  # the rows are on the page, each its own
     assert many == few, f"{name}: {few} queries for {shown_few} rows, {many} for {shown_many}"

@@ -4,11 +4,10 @@ many rows as for few, each row with its own camera, place, vendor and people."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.maintenance import services
+from tests.core.query_counts import queries_and_rows
 from tests.factories import CameraFactory, UserFactory, VendorFactory
 from tests.maintenance.factories import contract
 
@@ -54,24 +53,13 @@ def users(duty_operator, vendor_engineer, security_staff):
     }
 
 
-def _queries(client, path) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    if response.get("Content-Type", "").startswith("application/json"):
-        shown = len(response.json()["results"])
-    else:
-        shown = len(response.context["rows"])
-    return len(queries), shown
-
-
 @pytest.mark.parametrize("name", sorted(LISTS))
 def test_a_list_asks_as_often_for_many_rows_as_for_few(client, users, name):
     path, role, make = LISTS[name]
     client.force_login(users[role])
     make(2, users)
-    few, shown_few = _queries(client, path)
+    few, shown_few = queries_and_rows(client, path)
     make(12, users)
-    many, shown_many = _queries(client, path)
+    many, shown_many = queries_and_rows(client, path)
     assert shown_many >= shown_few + 12 > 12
     assert many == few, f"{name}: {few} queries for {shown_few} rows, {many} for {shown_many}"

@@ -4,7 +4,8 @@ shown masked."""
 import pytest
 
 from apps.core.exceptions import RuleViolation
-from apps.requests.ids import id_number_mask, resident_id_check_digit, resident_id_problem
+from apps.core.masking import id_number_mask
+from apps.requests.ids import resident_id_check_digit, resident_id_problem
 from apps.requests.inputs import id_number_clean
 
 
