@@ -11,6 +11,25 @@ from .models import AuditEvent
 
 # Up to this many people matching an actor search are passed as ids (see filter_actor).
 PEOPLE_AS_VALUES = 500
+# The accounts app's record of an edit of a person (before/after per field, M-1.1).
+USER_UPDATE_ACTION = "accounts.user_update"
+
+
+def renamed_from(text: str) -> set[int]:
+    """Ids of people who once had a username containing ``text``, read from the chain's own
+    record of renames (``accounts.user_update`` events keep ``changes.username`` as
+    [before, after]): events they made before the rename carry the old name in actor_label.
+    A few events per edit of a person, found through the (action, -sequence) index."""
+    needle = text.casefold()
+    found = set()
+    edits = AuditEvent.objects.filter(
+        action=USER_UPDATE_ACTION, data__changes__has_key="username"
+    ).values_list("target_id", "data")
+    for target_id, data in edits:
+        before = (data.get("changes", {}).get("username") or [""])[0] or ""
+        if needle in str(before).casefold() and str(target_id).isdigit():
+            found.add(int(target_id))
+    return found
 
 
 class AuditEventFilterSet(FilterSet):
@@ -36,17 +55,19 @@ class AuditEventFilterSet(FilterSet):
         fields = ["actor", "action", "target", "clause", "date_from", "date_to"]
 
     def filter_actor(self, queryset, name, value):
-        # actor_label is the username when the event was recorded (kept across renames).
+        # Who acted, by their name now or a username they had (actor_label keeps the username
+        # at the time; every rename is in the chain, see renamed_from). As ids the
+        # (actor, -sequence) index serves alone: OR-ing a trigram match on actor_label read
+        # each matching event's row to count them (issue 15: the count grew with the events).
         people = AuditEvent._meta.get_field("actor").related_model._default_manager.filter(
             Q(username__icontains=value) | Q(full_name__icontains=value)
         )
-        # The people's ids as values, read first: a list the actor index and the trigram
-        # index on actor_label can OR together; a subquery makes PostgreSQL scan every event.
-        ids = list(people.values_list("pk", flat=True)[: PEOPLE_AS_VALUES + 1])
-        matched = (
-            Q(actor__in=people.values("pk")) if len(ids) > PEOPLE_AS_VALUES else Q(actor__in=ids)
-        )
-        return queryset.filter(Q(actor_label__icontains=value) | matched)
+        ids = set(people.values_list("pk", flat=True)[: PEOPLE_AS_VALUES + 1])
+        if len(ids) > PEOPLE_AS_VALUES:
+            return queryset.filter(
+                Q(actor__in=people.values("pk")) | Q(actor__in=renamed_from(value))
+            )
+        return queryset.filter(actor__in=sorted(ids | renamed_from(value)))
 
     def filter_action(self, queryset, name, value):
         # Declared actions whose code or label holds the text, as exact codes the

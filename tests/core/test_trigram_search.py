@@ -42,10 +42,6 @@ def _plan(queryset) -> str:
             lambda: AuditEvent.objects.filter(target_label__icontains="C05"),
             "audit_target_label_trgm",
         ),
-        (
-            lambda: AuditEvent.objects.filter(actor_label__icontains="op07"),
-            "audit_actor_label_trgm",
-        ),
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
