@@ -21,5 +21,7 @@ action_labels_register(
         "requests.copy_record": _("Footage copy handed over"),
         "requests.copy_acknowledge": _("Receipt of a footage copy acknowledged"),
         "requests.copy_verify": _("Footage copy checked against its SHA-256"),
+        "requests.delegation_record": _("Approval delegated while the approver is away"),
+        "requests.delegation_revoke": _("Approval delegation revoked"),
     }
 )

@@ -230,6 +230,23 @@ class RequestStep(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A decision by a delegate (M-3.3): for whom, under which delegation.
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    delegation = models.ForeignKey(
+        "ApprovalDelegation",
+        verbose_name=_("delegation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+    )
 
     class Meta:
         verbose_name = _("approval step")
@@ -246,6 +263,19 @@ class RequestStep(models.Model):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role
+
+    @property
+    def decided_by_label(self) -> str:
+        """The signature as shown: "X for Y (delegation #n)" when a delegate decided."""
+        if self.decided_by_id is None:
+            return ""
+        if self.delegation_id is None:
+            return str(self.decided_by)
+        return _("%(delegate)s for %(principal)s (delegation #%(number)d)") % {
+            "delegate": self.decided_by,
+            "principal": self.on_behalf_of,
+            "number": self.delegation_id,
+        }
 
 
 class RequestAttachment(models.Model):
@@ -381,3 +411,68 @@ class FootageCopy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.sha256[:12]}…)"
+
+
+class ApprovalDelegation(models.Model):
+    """An approver away (M-3.3): from ``starts_at`` to ``ends_at`` the delegate decides the
+    principal's steps of ``role`` (a department head's: the principal's department only).
+    Recorded by the principal or the security chief; the rules are in ``delegation.py``."""
+
+    principal = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver away"),
+        on_delete=models.PROTECT,
+        related_name="footage_delegations_given",
+    )
+    role = models.CharField(_("role"), max_length=32)
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delegate"),
+        on_delete=models.PROTECT,
+        related_name="footage_delegations_held",
+    )
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("to"))
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("approval delegation")
+        verbose_name_plural = _("approval delegations")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            models.Index(fields=["delegate", "ends_at"], name="footage_deleg_delegate_idx"),
+            models.Index(fields=["principal", "ends_at"], name="footage_deleg_principal_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_at__lt=models.F("ends_at")),
+                name="footage_delegation_period_order",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("delegate")),
+                name="footage_delegation_not_to_oneself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Delegation #%(number)d") % {"number": self.pk}
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role

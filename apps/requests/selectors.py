@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, User
 from apps.cameras.models import Camera
 
+from .delegation import delegated_step_q, step_delegation
 from .models import (
     FootageCopy,
     FootageRequest,
@@ -80,15 +81,21 @@ def file_types(*, user: User) -> list[str]:
 
 
 def _step_for_user(user: User) -> Q:
-    """Steps ``user`` may decide: their role, and a department head's own department only."""
+    """Steps ``user`` may decide: their role, and a department head's own department only;
+    and those of an approver away for whom they stand in now (delegation.py, M-3.3)."""
     roles = [role for role in DECIDE_ROLES if user.has_role(role)]
+    delegated = delegated_step_q(user)
     if not roles:
-        return Q(pk__in=[])
-    return Q(role__in=roles) & (Q(department=None) | Q(department_id=user.department_id))
+        return delegated
+    own = Q(role__in=roles) & (Q(department=None) | Q(department_id=user.department_id))
+    return own | delegated
 
 
 def _on_route(user: User) -> Exists:
-    return Exists(RequestStep.objects.filter(_step_for_user(user), request=OuterRef("pk")))
+    """On the request's route: a step the user may decide, or one they decided (a delegate
+    keeps seeing what they signed once the delegation is over)."""
+    steps = RequestStep.objects.filter(_step_for_user(user) | Q(decided_by=user))
+    return Exists(steps.filter(request=OuterRef("pk")))
 
 
 def request_list(*, user: User) -> QuerySet[FootageRequest]:
@@ -134,7 +141,10 @@ def request_actions(*, user: User, request: FootageRequest) -> set[str]:
         actions |= {"edit", "attach", "submit"}
     if request.state == FootageRequest.State.IN_APPROVAL:
         step = request_current_step(request=request)
-        if step is not None and step_decidable(user=user, step=step):
+        if step is not None and (
+            step_decidable(user=user, step=step)
+            or step_delegation(user=user, step=step) is not None
+        ):
             actions.add("decide")
     if user.has_any_role(*ID_REVEAL_ROLES):
         actions.add("reveal_id")
@@ -246,7 +256,7 @@ def access_register(*, user: User) -> QuerySet[Retrieval]:
     if not user.is_active or not (user.is_superuser or user.has_any_role(*REGISTER_ROLES)):
         return Retrieval.objects.none()
     approvals = RequestStep.objects.filter(state=RequestStep.State.APPROVED).select_related(
-        "decided_by"
+        "decided_by", "on_behalf_of"
     )
     return (
         Retrieval.objects.filter(request__in=request_list(user=user).values("pk"))

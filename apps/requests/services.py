@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from apps.core.exceptions import RuleViolation
 from apps.core.notifications import notify
 
 from . import inputs
+from .delegation import step_delegates, step_delegation
 from .models import (
     CLASSIFIED_REASON,
     FootageCopy,
@@ -36,6 +37,7 @@ from .selectors import (
     request_actions,
     request_current_step,
     retrieval_refusal,
+    step_decidable,
 )
 
 
@@ -130,7 +132,10 @@ def step_holders(*, step: RequestStep):
     holders = User.objects.filter(is_active=True, groups__name=step.role)
     if step.department_id is not None:
         holders = holders.filter(department_id=step.department_id)
-    return holders
+    # And whoever stands in now for an approver away (M-3.3).
+    return User.objects.filter(
+        Q(pk__in=holders.values("pk")) | Q(pk__in=step_delegates(step=step).values("pk"))
+    )
 
 
 def _notify_next_approvers(request: FootageRequest) -> None:
@@ -342,6 +347,20 @@ def request_decide(
         raise RuleViolation(_("This request is not waiting for your decision."), clause="M-3.3")
     if request.filed_by_id == by.pk:
         raise RuleViolation(_("Nobody approves a request they filed."), clause="M-3.3")
+    # A holder of the step's role decides in their own right; anyone else only as a delegate.
+    delegation = None if step_decidable(user=by, step=step) else step_delegation(user=by, step=step)
+    signed = request.steps.filter(decided_by=by).exclude(pk=step.pk)
+    if signed.exists() and (
+        delegation is not None or signed.filter(delegation__isnull=False).exists()
+    ):
+        raise RuleViolation(
+            _(
+                "You signed step %(order)d of this request already: a delegate never signs "
+                "two steps of one request."
+            )
+            % {"order": signed.first().order},
+            clause="M-3.3",
+        )
     if step.role in LEADER_ROLES and not (password and by.check_password(password)):
         raise RuleViolation(
             _("Confirm your decision with your password: a leader's approval is signed afresh."),
@@ -353,6 +372,8 @@ def request_decide(
         decided_by=by,
         decided_at=now,
         comment=comment,
+        on_behalf_of=delegation.principal if delegation else None,
+        delegation=delegation,
     )
     if not won:
         raise RuleViolation(
@@ -390,6 +411,11 @@ def request_decide(
             "kind": step.kind,
             "comment": comment,
             "state": request.state,
+            **(
+                {"on_behalf_of": delegation.principal_id, "delegation": delegation.pk}
+                if delegation
+                else {}
+            ),
         },
     )
     return request
