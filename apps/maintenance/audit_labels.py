@@ -19,5 +19,11 @@ action_labels_register(
         "maintenance.ticket_severity_raise": _("Fault ticket severity raised"),
         "maintenance.ticket_assign": _("Vendor assigned to a fault ticket"),
         "maintenance.ticket_note": _("Note added to a fault ticket"),
+        "maintenance.ticket_sla_warning": _(
+            "Fault ticket at 80 percent of its allowance: vendor and security office notified"
+        ),
+        "maintenance.ticket_sla_breach": _(
+            "Fault ticket past its deadline: security chief notified"
+        ),
     }
 )

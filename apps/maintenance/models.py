@@ -197,6 +197,11 @@ class FaultTicket(models.Model):
     deadline_at = models.DateTimeField(_("deadline"))
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
     clock_stopped_at = models.DateTimeField(_("clock stopped at"), null=True, blank=True)
+    # The thresholds already notified (escalation.py), so a second run sends nothing twice.
+    sla_warned_at = models.DateTimeField(
+        _("80 percent of the allowance notified at"), null=True, blank=True
+    )
+    sla_breached_at = models.DateTimeField(_("missed deadline notified at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at", "-id"]
@@ -241,6 +246,8 @@ class TicketEvent(models.Model):
         SEVERITY = "severity", _("Severity changed")
         ASSIGNED = "assigned", _("Vendor assigned")
         NOTE = "note", _("Note")
+        SLA_WARNING = "sla_warning", _("80 percent of the allowance used: notified")
+        SLA_BREACH = "sla_breach", _("Deadline missed: notified")
 
     ticket = models.ForeignKey(
         FaultTicket, verbose_name=_("fault ticket"), on_delete=models.PROTECT, related_name="events"

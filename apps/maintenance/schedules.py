@@ -10,6 +10,12 @@ SCHEDULE_LABELS = {
     "Verify or reopen cleared fault tickets from their re-check (M-2.3)": _(
         "Verify or reopen cleared fault tickets from their re-check (M-2.3)"
     ),
+    "Notify fault tickets at 80 percent of the allowance and past the deadline (M-2.4)": _(
+        "Notify fault tickets at 80 percent of the allowance and past the deadline (M-2.4)"
+    ),
+    "apps.maintenance.tasks.maintenance_sla_escalate": _(
+        "Notify fault tickets at 80 percent of the allowance and past the deadline"
+    ),
     "apps.maintenance.tasks.maintenance_rechecks_settle": _(
         "Verify or reopen cleared fault tickets from their re-check"
     ),

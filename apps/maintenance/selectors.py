@@ -308,6 +308,8 @@ EVENT_CLAUSES = {
     TicketEvent.Kind.RESUMED: "M-2.4",
     TicketEvent.Kind.SEVERITY: "M-2.4",
     TicketEvent.Kind.ASSIGNED: "M-2.4",
+    TicketEvent.Kind.SLA_WARNING: "M-2.4",
+    TicketEvent.Kind.SLA_BREACH: "M-2.4",
 }
 HANDOVER_STATES = (*OPEN_STATES, FaultTicket.State.CLEARED)
 

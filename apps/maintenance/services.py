@@ -22,7 +22,7 @@ from apps.core.exceptions import RuleViolation
 from apps.patrol.models import FaultRecord, PatrolCheck, PatrolRun
 from apps.patrol.services import patrol_run_start
 
-from . import selectors, sla
+from . import escalation, selectors, sla
 from .documents import document_check, photo_check
 from .models import (
     FaultTicket,
@@ -562,6 +562,7 @@ def ticket_severity_raise(*, ticket: FaultTicket, by: User, note: str) -> FaultT
         data={"from": before["severity"], "to": Severity.MAJOR, "allowance_hours": hours},
     )
     clock = _clock_store(ticket, at=now)
+    escalation.thresholds_rearm(ticket=ticket, clock=clock)  # the longer allowance's 80 %
     event_append(
         actor=by,
         action="maintenance.ticket_severity_raise",

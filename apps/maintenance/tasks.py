@@ -47,6 +47,15 @@ def maintenance_rechecks_settle() -> dict[int, str]:
 
 
 @shared_task
+def maintenance_sla_escalate() -> dict[int, list[str]]:
+    """Beat (every minute): notify 80 % of the allowance and missed deadlines (M-2.4); each
+    threshold once per ticket, however often it runs."""
+    from .escalation import tickets_sla_escalate
+
+    return tickets_sla_escalate()
+
+
+@shared_task
 def maintenance_tickets_sync() -> list[int]:
     """Beat's safety net: every fault record without its ticket gets one (M-2.3)."""
     return services.tickets_sync()

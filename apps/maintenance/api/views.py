@@ -112,6 +112,8 @@ class FaultTicketSerializer(serializers.ModelSerializer):
             "remaining_minutes",
             "breached",
             "paused",
+            "sla_warned_at",
+            "sla_breached_at",
             "actions",
         ]
 
