@@ -70,6 +70,8 @@ ROWS_CAP = 10_000
 SIZES = {
     "small": {"cameras": 1_000, "runs": 300, "events": 100_000},
     "big": {"cameras": 10_000, "runs": 300, "events": 1_000_000},
+    # A smoke test of the loader and every page (tests/benchmarks), not a figure.
+    "tiny": {"cameras": 100, "runs": 10, "events": 5_000},
 }
 # Who reads what: roles without a second factor that may open the page (M-1.2, M-1.3).
 USERS = {
@@ -151,6 +153,7 @@ class Loader:
     def run(self) -> None:
         from django.core.management import call_command
         from django.db import connection, transaction
+        from pages_apps import load as load_apps  # beside this script
 
         started = time.monotonic()
         call_command("migrate", verbosity=0)
@@ -160,6 +163,8 @@ class Loader:
             self.places()
             self.patrols()
             self.tallies()
+            self.extra_models = []  # the newer apps' tables (benchmarks/pages_apps.py)
+            self.info.update(load_apps(self, TZ))
         with transaction.atomic():
             self.audit()
         with connection.cursor() as cursor:
@@ -194,7 +199,16 @@ class Loader:
         from apps.cameras.models import Camera, DownEpisode, Location, Recorder
         from apps.patrol.models import FaultRecord, PatrolCheck, PatrolRun
 
-        return [Location, Recorder, Camera, PatrolRun, PatrolCheck, DownEpisode, FaultRecord]
+        return [
+            Location,
+            Recorder,
+            Camera,
+            PatrolRun,
+            PatrolCheck,
+            DownEpisode,
+            FaultRecord,
+            *self.extra_models,
+        ]
 
     def people(self) -> None:
         from django.contrib.auth.hashers import make_password
@@ -973,7 +987,7 @@ def start_site(db: str) -> tuple[subprocess.Popen, str]:
         try:
             if requests.get(f"{base}/healthz", timeout=5).status_code < 500:
                 return proc, base
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine
             pass
         if proc.poll() is not None:
             break
@@ -1100,7 +1114,52 @@ def pages(info: dict) -> list[tuple[str, str, str]]:
         ("api audit action", "auditor", "/api/audit/events/?action=check_review"),
         ("api audit date", "auditor", f"/api/audit/events/?date_from={day}&date_to={day}"),
         ("api audit target", "auditor", f"/api/audit/events/?target={code_part}"),
+        *apps_pages(info, deep, code_part),
     ]
+
+
+def apps_pages(info: dict, deep, code_part: str) -> list[tuple[str, str, str]]:
+    """The newer apps' pages, where the code under test has them (benchmarks/pages_apps.py)."""
+    rows = []
+    if "tickets" in info:
+        rows += [
+            ("ticket register", "ops", "/maintenance/tickets/"),
+            ("ticket register deep", "ops", f"/maintenance/tickets/?page={deep(info['tickets'])}"),
+            ("ticket filter open", "ops", "/maintenance/tickets/?open=true"),
+            ("ticket filter camera", "ops", f"/maintenance/tickets/?camera={code_part}"),
+            ("ticket register (vendor)", "vendor", "/maintenance/tickets/"),
+            ("ticket detail", "ops", f"/maintenance/tickets/{info['ticket']}/"),
+            ("contract register", "staff", "/maintenance/contracts/"),
+            ("api tickets", "ops", "/api/maintenance/tickets/"),
+            ("api tickets (vendor)", "vendor", "/api/maintenance/tickets/"),
+        ]
+    if "requests" in info:
+        rows += [
+            ("request register", "staff", "/requests/"),
+            ("request register deep", "staff", f"/requests/?page={deep(info['requests'])}"),
+            ("request filter state", "staff", "/requests/?state=in_approval"),
+            ("request detail", "staff", f"/requests/{info['request']}/"),
+            ("access register", "staff", "/requests/access-register/"),
+            (
+                "access register deep",
+                "staff",
+                f"/requests/access-register/?page={deep(info['retrievals'])}",
+            ),
+            ("api requests", "staff", "/api/requests/"),
+            ("api access register", "staff", "/api/requests/access-register/"),
+        ]
+    if "entries" in info:
+        rows += [
+            ("duty roster", "ops", "/duty/roster/"),
+            ("entry register", "ops", "/duty/entries/"),
+            ("entry register deep", "ops", f"/duty/entries/?page={deep(info['entries'])}"),
+            ("check-in register", "staff", "/duty/check-ins/"),
+            ("api roster", "ops", "/api/duty/assignments/"),
+            ("api entries", "ops", "/api/duty/entries/"),
+        ]
+    if "notifications" in info:
+        rows += [("notifications", "ops", "/notifications/"), ("exports", "ops", "/exports/")]
+    return rows
 
 
 def timed(session, url: str) -> tuple[float, int, int]:
@@ -1151,7 +1210,7 @@ def measure(
     base: str, info: dict, repeat: int, site: subprocess.Popen, db: str, only: str = ""
 ) -> list[dict]:
 
-    sessions = {name: login(base, name) for name in ("ops", "auditor", "vendor")}
+    sessions = {name: login(base, name) for name in sorted({user for _, user, _ in pages(info)})}
     local = threading.local()
 
     def client(user: str):
@@ -1308,7 +1367,7 @@ def run_size(size: str, reuse: bool, repeat: int, only: str = "") -> list[dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--size", choices=["small", "big", "both"], default="both")
+    parser.add_argument("--size", choices=[*SIZES, "both"], default="both")
     parser.add_argument("--reuse", action="store_true", help="skip loading a loaded database")
     parser.add_argument("--repeat", type=int, default=20, help="requests per page and mode")
     parser.add_argument(
@@ -1342,7 +1401,7 @@ def main(argv: list[str] | None = None) -> int:
 
     sizes = ["small", "big"] if args.size == "both" else [args.size]
     results = {size: run_size(size, args.reuse, args.repeat, args.only) for size in sizes}
-    for size in SIZES:  # a size not run now: its previous results, for the growth figure
+    for size in ("small", "big"):  # a size not run now: its previous results, for the growth figure
         previous = BENCH_DIR / f"pages-{size}{tag()}.json"
         if size not in results and previous.exists():
             results[size] = json.loads(previous.read_text())
