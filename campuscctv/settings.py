@@ -283,7 +283,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": sys.stderr}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"zeep": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {
+        "zeep": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        # PDF rendering: its step-by-step progress and font subsetting are noise at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # What they find is verify_pdf_signature's answer; their tracebacks are not faults.
+        "pyhanko.sign.diff_analysis": {"level": "CRITICAL"},
+        "pyhanko.sign.validation": {"level": "CRITICAL"},
+    },
 }
 
 # Head of the audit chain, witnessed outside the database (apps.audit.witness).
@@ -293,6 +302,13 @@ AUDIT_WITNESS_PATH = env("AUDIT_WITNESS_PATH", default=str(DATA_DIR / "audit-wit
 AUDIT_WITNESS_KEY = _required("AUDIT_WITNESS_KEY", "dev-only-insecure-audit-witness-key-" + "x" * 8)
 if any(len(key) < 32 for key in AUDIT_WITNESS_KEY.split(",")):
     raise SystemExit("campuscctv: setting AUDIT_WITNESS_KEY: each key needs 32 or more characters.")
+
+# --- PDFs (apps/core/pdf.py, docs/pdf.md)
+PDF_AUTHOR = env("PDF_AUTHOR", default="campuscctv")  # the Author field of every PDF made
+# The site's document-signing key and certificate (PEM); manage.py pdf_signing_key makes a
+# self-signed pair (scripts/install.sh, the compose migrate job). Back the key up.
+PDF_SIGNING_KEY = env("PDF_SIGNING_KEY", default=str(DATA_DIR / "pdf-signing" / "key.pem"))
+PDF_SIGNING_CERT = env("PDF_SIGNING_CERT", default=str(DATA_DIR / "pdf-signing" / "cert.pem"))
 
 # A vendor engineer's work order covers scene changes of that camera for this many hours (M-4.1a).
 CAMERA_WORK_ORDER_HOURS = env.int("CAMERA_WORK_ORDER_HOURS", default=72)

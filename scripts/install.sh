@@ -11,7 +11,9 @@ if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$(stat -c %U .)" = "$SU
   exit 1
 fi
 
-# fonts-noto-cjk: Chinese PDFs; ffmpeg: ffprobe and the ONVIF test camera's encoder;
+# fonts-noto-cjk: Chinese PDFs (libharfbuzz-subset0: WeasyPrint's fast font subsetting, as in
+# docker/Dockerfile; poppler-utils: the tests read PDFs back); ffmpeg: ffprobe and the ONVIF
+# test camera's encoder;
 # gstreamer + python3-gi: the RTSP test cameras; chromium: browser tests; gettext: translations.
 # gstreamer1.0-x has the peers' clockoverlay/timeoverlay/textoverlay; it is only a recommended
 # package, so --no-install-recommends leaves it out and every demo camera answers 503.
@@ -19,7 +21,7 @@ fi
 APT_PACKAGES=(
   python3 python3-venv python3-dev build-essential git curl
   redis-server fonts-noto-cjk gettext ffmpeg poppler-utils
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libffi-dev
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi-dev
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-tools gstreamer1.0-x python3-gi
   chromium
@@ -92,6 +94,11 @@ elif ! grep -q '^AUDIT_WITNESS_KEY=' .env; then
   [ -z "$(tail -c1 .env)" ] || echo >> .env
   .venv/bin/python -c 'import secrets; print(f"AUDIT_WITNESS_KEY={secrets.token_urlsafe(32)}")' >> .env
 fi
+
+# The site's self-signed PDF signing pair (PDF_SIGNING_KEY/_CERT, default data/pdf-signing/),
+# made once like the .env secrets, key mode 600; an existing pair is kept, so PDFs signed with it
+# stay verifiable. Back the key up with the .env (docs/pdf.md).
+DEBUG=true .venv/bin/python manage.py pdf_signing_key
 
 echo "==> compilemessages"
 DEBUG=true .venv/bin/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0

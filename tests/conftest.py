@@ -60,3 +60,14 @@ def _english_by_default():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def pdf_signing_pair(settings, tmp_path):
+    """A fresh site signing pair for sign_pdf / verify_pdf_signature (docs/pdf.md)."""
+    from apps.core.pdf import signing_pair_create
+
+    key, cert = tmp_path / "pdf-signing" / "key.pem", tmp_path / "pdf-signing" / "cert.pem"
+    signing_pair_create(key_path=key, cert_path=cert, common_name="campuscctv test site")
+    settings.PDF_SIGNING_KEY, settings.PDF_SIGNING_CERT = str(key), str(cert)
+    return key, cert

@@ -19,3 +19,26 @@ def field_encryption_key_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def pdf_signing_pair_check(app_configs, **kwargs):
+    """`check --deploy`: without the signing pair every signed PDF is refused (docs/pdf.md)."""
+    from pathlib import Path
+
+    from django.core.checks import Warning
+
+    missing = [
+        name
+        for name in ("PDF_SIGNING_KEY", "PDF_SIGNING_CERT")
+        if not getattr(settings, name) or not Path(getattr(settings, name)).is_file()
+    ]
+    if missing:
+        return [
+            Warning(
+                f"{' and '.join(missing)}: no such file, so signed PDFs are refused; run "
+                "`manage.py pdf_signing_key` once (docs/pdf.md).",
+                id="campuscctv.W001",
+            )
+        ]
+    return []

@@ -30,10 +30,27 @@ def _manage(*args, env):
     )
 
 
-def test_check_deploy_is_clean_with_production_settings():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+def _signing_pair(tmp_path) -> dict:
+    from apps.core.pdf import signing_pair_create
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    signing_pair_create(key_path=key, cert_path=cert, common_name="test site")
+    return {"PDF_SIGNING_KEY": str(key), "PDF_SIGNING_CERT": str(cert)}
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {**PRODUCTION, **_signing_pair(tmp_path)}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_names_a_missing_pdf_signing_pair(tmp_path):
+    env = {**PRODUCTION, **_signing_pair(tmp_path), "PDF_SIGNING_KEY": str(tmp_path / "gone.pem")}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 1
+    assert "campuscctv.W001" in result.stderr and "PDF_SIGNING_KEY:" in result.stderr
+    assert "PDF_SIGNING_CERT" not in result.stderr
 
 
 def test_missing_required_setting_is_named_in_one_line():
