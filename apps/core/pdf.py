@@ -253,6 +253,10 @@ def sign_pdf(pdf: bytes, *, reason: str, signer_name: str) -> bytes:
     return signers.sign_pdf(writer, meta, signer=signer).getvalue()
 
 
+# Left in a signed file even when its signature dictionary no longer parses.
+_SIGNATURE_MARKERS = (b"/ByteRange", b"/SiteSignature", b"ETSI.CAdES.detached", b"/DocMDP")
+
+
 @dataclass(frozen=True)
 class PdfSignatureCheck:
     """What ``verify_pdf_signature`` found.
@@ -276,7 +280,6 @@ class PdfSignatureCheck:
 def verify_pdf_signature(pdf: bytes) -> PdfSignatureCheck:
     """Check the site's signature on a PDF this site made (M-x evidence: tamper evidence)."""
     from pyhanko.keys import load_cert_from_pemder
-    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -290,12 +293,15 @@ def verify_pdf_signature(pdf: bytes) -> PdfSignatureCheck:
     except Exception as exc:  # any damage a reader meets: the file is not what was signed
         return PdfSignatureCheck("modified", detail=f"damaged: {type(exc).__name__}: {exc}")
     if not signatures:
+        if any(marker in pdf for marker in _SIGNATURE_MARKERS):
+            # A signature dictionary a reader no longer recognises: a signed file, damaged.
+            return PdfSignatureCheck("modified", detail="damaged: the signature is unreadable")
         return PdfSignatureCheck("unsigned")
     context = ValidationContext(trust_roots=[site_cert], allow_fetching=False)
     last = signatures[-1]
     try:
         statuses = [validate_pdf_signature(sig, context) for sig in signatures]
-    except (PdfError, ValueError, KeyError) as exc:  # SignatureValidationError is a ValueError
+    except Exception as exc:  # a garbled signature fails in many ways; none of them is intact
         return PdfSignatureCheck("modified", detail=f"damaged: {type(exc).__name__}: {exc}")
     status = statuses[-1]
     info = {
@@ -306,7 +312,8 @@ def verify_pdf_signature(pdf: bytes) -> PdfSignatureCheck:
     for one in statuses:
         if not (one.intact and one.valid):
             return PdfSignatureCheck("modified", detail="the signed bytes changed", **info)
-        if not one.trusted:
+        # The very certificate of this site, not merely one that chains to it.
+        if not one.trusted or one.signing_cert.dump() != site_cert.dump():
             return PdfSignatureCheck("modified", detail="not signed by this site", **info)
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         return PdfSignatureCheck("modified", detail="changed after it was signed", **info)

@@ -75,6 +75,38 @@ def test_one_flipped_byte_is_found(signed_pdf, where, tmp_path):
     assert "Signature is Valid" not in _pdfsig(bytes(flipped), tmp_path)
 
 
+def _signature_hex(pdf: bytes) -> tuple[int, int]:
+    start = pdf.index(b"/Contents <") + len(b"/Contents <")
+    return start, pdf.index(b">", start)
+
+
+def test_every_signed_byte_counts(signed_pdf):
+    # 60 places over everything the signature covers (all but its own hex container).
+    start, end = _signature_hex(signed_pdf)
+    covered = [i for i in range(0, len(signed_pdf), len(signed_pdf) // 60) if not start <= i < end]
+    statuses = set()
+    for i in covered:
+        flipped = bytearray(signed_pdf)
+        flipped[i] ^= 0x04
+        statuses.add(verify_pdf_signature(bytes(flipped)).status)
+    assert statuses == {"modified"}
+
+
+def test_a_garbled_signature_value_is_modified(signed_pdf):
+    start, end = _signature_hex(signed_pdf)
+    der_end = start + len(signed_pdf[start:end].rstrip(b"0"))
+    for i in (der_end - 10, der_end - 60, (start + der_end) // 2):
+        garbled = bytearray(signed_pdf)
+        garbled[i] = ord("0") if garbled[i] != ord("0") else ord("7")
+        assert verify_pdf_signature(bytes(garbled)).status == "modified"
+
+
+def test_a_damaged_signature_dictionary_is_modified_not_unsigned(signed_pdf):
+    damaged = signed_pdf.replace(b"/ByteRange", b"/ByteRangX", 1)
+    check = verify_pdf_signature(damaged)
+    assert check.status == "modified"
+
+
 def test_a_damaged_ending_is_modified_not_an_error(signed_pdf):
     check = verify_pdf_signature(signed_pdf[:-40])
     assert check.status == "modified"
