@@ -195,6 +195,10 @@ class PatrolCheck(models.Model):
             models.Index(fields=["camera", "checked_at"]),
             # ?verdict= filters in the list's order.
             models.Index(fields=["verdict", "run", "camera"], name="patrol_check_verdict"),
+            # The run page: its flagged results (a few hundred of 10,000) and who reviewed
+            # any of them (the countersignature rule), each read off an index alone.
+            models.Index(fields=["run", "flagged", "camera"], name="patrol_check_flagged"),
+            models.Index(fields=["run", "reviewed_by"], name="patrol_check_reviewer"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Reads of the patrol: runs, checks, progress, what each user may do now."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -165,9 +165,35 @@ def checks_flagged(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck
     )
 
 
+class ChecksInCameraOrder(Sequence):
+    """A run's checks in camera code order, for a paginator: the ids and camera codes of all
+    of them first (the run's index, then the cameras by primary key), the full rows with
+    their camera, place and reviewer only for the page shown. Ordering by the joined code in
+    SQL made PostgreSQL hash-join the run's results with every camera and place on each
+    page: work that grew with the campus, not with the page (issue 15)."""
+
+    def __init__(self, checks: QuerySet[PatrolCheck]):
+        self._checks = checks
+        keyed = list(checks.order_by().values_list("pk", "camera_id"))
+        codes = dict(
+            Camera.objects.filter(pk__in={camera for _, camera in keyed}).values_list("pk", "code")
+        )
+        self._ids = [pk for pk, camera in sorted(keyed, key=lambda row: (codes[row[1]], row[0]))]
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        ids = self._ids[index]
+        rows = self._checks.order_by().in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def checks_flagged_for_page(
     *, run: PatrolRun, user: User, verdict: str = "", review: str = ""
-) -> QuerySet[PatrolCheck]:
+) -> ChecksInCameraOrder:
     """The run page's flagged results (M-1.4), filtered by verdict and by review state
     (``awaiting``, or a review outcome), in camera order for stable pages (issue 15 §1)."""
     qs = checks_flagged(run=run, user=user)
@@ -175,7 +201,7 @@ def checks_flagged_for_page(
         qs = qs.filter(verdict=verdict)
     if review:
         qs = qs.filter(review="" if review == "awaiting" else review)
-    return qs.order_by("camera__code", "pk")
+    return ChecksInCameraOrder(qs)
 
 
 def checks_awaiting_review(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck]:
