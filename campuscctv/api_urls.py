@@ -15,6 +15,7 @@ from apps.duty.api.views import (
 from apps.exports.api.views import ExportJobViewSet
 from apps.maintenance.api.views import FaultTicketViewSet, ServiceContractViewSet
 from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
+from apps.requests.api.delegations import DelegationViewSet
 from apps.requests.api.views import AccessRegisterViewSet, FootageRequestViewSet
 
 router = DefaultRouter()
@@ -29,6 +30,7 @@ router.register("maintenance/tickets", FaultTicketViewSet, basename="maintenance
 router.register("exports", ExportJobViewSet, basename="export")
 router.register("requests", FootageRequestViewSet, basename="footage-request")
 router.register("requests/access-register", AccessRegisterViewSet, basename="footage-access")
+router.register("requests/delegations", DelegationViewSet, basename="footage-delegation")
 router.register("duty/assignments", AssignmentViewSet, basename="duty-assignment")
 router.register("duty/templates", ShiftTemplateViewSet, basename="duty-template")
 router.register("duty/entries", EntryViewSet, basename="duty-entry")

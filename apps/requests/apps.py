@@ -32,9 +32,11 @@ class FootageRequestsConfig(AppConfig):
         def cards(user):
             """Requests waiting for the user's decision (M-3.3): one count query, scoped as
             the queue is (a department head: their own department; classified: their route)."""
-            if not user.has_any_role(*DECIDE_ROLES):
+            if not user.has_any_role(*DECIDE_ROLES, Role.APPLICANT):
                 return []
             waiting = request_queue(user=user).count()
+            if not waiting and not user.has_any_role(*DECIDE_ROLES):
+                return []  # an applicant decides only as a deputy head (delegation, M-3.3)
             return [
                 {
                     "key": "footage_requests_waiting",

@@ -237,3 +237,31 @@ class CopyForm(forms.Form):
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=_("file to check"))
+
+
+class DelegationForm(forms.Form):
+    """An approver away (M-3.3): who stands in, for which role, from–to, why."""
+
+    principal = forms.ModelChoiceField(label=_("approver away"), queryset=User.objects.none())
+    role = forms.ChoiceField(label=_("role delegated"))
+    delegate = forms.ModelChoiceField(label=_("delegate"), queryset=User.objects.none())
+    starts_at = forms.DateTimeField(
+        label=_("from"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("to"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label=_("reason"), max_length=200)
+
+    def __init__(self, *args, by: User, **kwargs):
+        from apps.accounts.models import Role
+
+        from .delegation import DELEGATE_RULES, delegate_choices, principal_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = principal_choices(by=by)
+        self.fields["principal"].initial = by.pk
+        self.fields["delegate"].queryset = delegate_choices()
+        self.fields["role"].choices = [(role, Role(role).label) for role in DELEGATE_RULES]

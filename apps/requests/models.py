@@ -473,6 +473,9 @@ class ApprovalDelegation(models.Model):
     def __str__(self) -> str:
         return _("Delegation #%(number)d") % {"number": self.pk}
 
+    def get_absolute_url(self) -> str:
+        return reverse("footage_delegation_detail", args=[self.pk])
+
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role

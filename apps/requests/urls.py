@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import delegation_views, views
 
 urlpatterns = [
     path("", views.FootageRequestRegisterView.as_view(), name="footage_requests"),
@@ -8,6 +8,22 @@ urlpatterns = [
     path("new/", views.request_file_view, name="footage_request_new"),
     path("policy/", views.routing_policy_view, name="footage_request_policy"),
     path("access-register/", views.AccessRegisterView.as_view(), name="footage_access_register"),
+    path(
+        "delegations/",
+        delegation_views.DelegationRegisterView.as_view(),
+        name="footage_delegations",
+    ),
+    path("delegations/new/", delegation_views.delegation_new_view, name="footage_delegation_new"),
+    path(
+        "delegations/<int:pk>/",
+        delegation_views.delegation_detail_view,
+        name="footage_delegation_detail",
+    ),
+    path(
+        "delegations/<int:pk>/revoke/",
+        delegation_views.delegation_revoke_view,
+        name="footage_delegation_revoke",
+    ),
     path("<int:pk>/", views.request_detail_view, name="footage_request_detail"),
     path("<int:pk>/edit/", views.request_edit_view, name="footage_request_edit"),
     path("<int:pk>/attach/", views.request_attach_view, name="footage_request_attach"),

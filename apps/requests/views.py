@@ -83,7 +83,8 @@ class FootageRequestQueueView(FootageRequestRegisterView):
 
     selector = staticmethod(selectors.request_queue)
     title = gettext_lazy("Footage requests waiting for me")
-    allowed_roles = selectors.DECIDE_ROLES
+    # An applicant's queue holds what they decide as a department head's deputy (M-3.3).
+    allowed_roles = (*selectors.DECIDE_ROLES, Role.APPLICANT)
     csv_filename = "footage-requests-waiting.csv"
 
 
@@ -180,7 +181,9 @@ def _detail_context(request: HttpRequest, footage_request: FootageRequest, **for
         **custody,
         "req": footage_request,
         "actions": actions,
-        "steps": list(footage_request.steps.select_related("decided_by", "department")),
+        "steps": list(
+            footage_request.steps.select_related("decided_by", "department", "on_behalf_of")
+        ),
         "cameras": list(footage_request.cameras.select_related("location__site")),
         "attachments": list(footage_request.attachments.all()),
         "missing": inputs.attachments_missing(footage_request)
@@ -247,7 +250,7 @@ def request_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*selectors.DECIDE_ROLES)
+@roles_required(*selectors.DECIDE_ROLES, Role.APPLICANT)  # an applicant: a deputy head's
 def request_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     footage_request = selectors.request_get(user=request.user, pk=pk)
     _act(request, footage_request, "decide")
@@ -518,7 +521,7 @@ class AccessRegisterView(RegisterListView):
             else (_("viewed, no copy") if req.mode == FootageRequest.Mode.VIEW else "")
         )
         approvers = "; ".join(
-            f"{step.role_label}: {step.decided_by} {register_cell(step, 'decided_at')}"
+            f"{step.role_label}: {step.decided_by_label} {register_cell(step, 'decided_at')}"
             for step in req.approvals
         )
         return [

@@ -55,6 +55,11 @@ ASSIGNERS = frozenset({Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.FOOTAGE_CU
 CUSTODIAN = frozenset({Role.FOOTAGE_CUSTODIAN})
 VERIFIERS = ASSIGNERS
 MATRIX_SHA256 = "ab" * 32
+# Who records delegations (M-3.3): for themselves; the security chief also for others.
+DELEGATORS = frozenset(
+    {Role.DEPARTMENT_HEAD, Role.SECURITY_CHIEF, Role.LEADER_IN_CHARGE, Role.PRINCIPAL_LEADER}
+)
+SEE_ALL_DELEGATIONS = frozenset({Role.SECURITY_CHIEF, Role.AUDITOR})
 
 
 def _form(requester_type: str):
@@ -140,7 +145,74 @@ def _verify(world: dict) -> dict:
     return {"file": SimpleUploadedFile("matrix.mp4", b"matrix footage", "video/mp4")}
 
 
+def _delegation(world: dict) -> dict:
+    """The security chief records the leader-in-charge's absence (the principal leader stands
+    in): another approver naming someone else is refused (403)."""
+    now = timezone.localtime()
+    return {
+        "principal": world["deleg_lic"],
+        "role": Role.LEADER_IN_CHARGE,
+        "delegate": world["deleg_pl"],
+        "starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "reason": "Matrix: away at a conference",
+    }
+
+
+def _api_delegation(world: dict) -> dict:
+    now = timezone.now()
+    return {
+        "principal": world["deleg_lic_api"],
+        "role": Role.LEADER_IN_CHARGE,
+        "delegate": world["deleg_pl"],
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=1)).isoformat(),
+        "reason": "Matrix: away over the API",
+    }
+
+
 ROWS = [
+    _get("/requests/delegations/", VIEW),
+    _get("/requests/delegations/?format=csv", VIEW),
+    _get("/requests/delegations/new/", DELEGATORS),
+    Row(
+        "POST",
+        "/requests/delegations/new/",
+        frozenset({Role.SECURITY_CHIEF}),
+        _delegation,
+        ("requests.delegation_record", "M-3.3"),
+    ),
+    _get(
+        "/requests/delegations/{delegation}/",
+        SEE_ALL_DELEGATIONS,
+        not_found=VIEW - SEE_ALL_DELEGATIONS,
+    ),
+    Row(
+        "POST",
+        "/requests/delegations/{delegation_revoke}/revoke/",
+        frozenset({Role.SECURITY_CHIEF}),
+        {},
+        ("requests.delegation_revoke", "M-3.3"),
+        not_found=DELEGATORS - {Role.SECURITY_CHIEF},
+    ),
+    _get("/api/requests/delegations/", VIEW),
+    Row(
+        "POST",
+        "/api/requests/delegations/",
+        frozenset({Role.SECURITY_CHIEF}),
+        _api_delegation,
+        ("requests.delegation_record", "M-3.3"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/api/requests/delegations/{delegation_revoke_api}/revoke/",
+        frozenset({Role.SECURITY_CHIEF}),
+        {},
+        ("requests.delegation_revoke", "M-3.3"),
+        not_found=DELEGATORS - {Role.SECURITY_CHIEF},
+        json=True,
+    ),
     _get("/api/requests/access-register/", REGISTER),
     _get("/api/requests/access-register/{retrieval_result}/", REGISTER),
     Row(
@@ -232,7 +304,8 @@ ROWS = [
         ("requests.copy_verify", "M-3.4"),
     ),
     _get("/requests/?state=in_approval&requester_type=student&format=csv", VIEW),
-    _get("/requests/queue/", DECIDERS),
+    # An applicant's queue: what they decide as a department head's deputy (delegation).
+    _get("/requests/queue/", DECIDERS | {Role.APPLICANT}),
     _get("/requests/new/", FILERS),
     Row(
         "POST",
@@ -369,6 +442,7 @@ def world(world: dict) -> dict:
     custody = _custody_world(applicant, cameras)
     return {
         **custody,
+        **_delegation_world(),
         "req_student": student.pk,
         "req_student_attachment": student.attachments.get().pk,
         "req_draft_attach": filed(applicant, cameras=cameras).pk,
@@ -435,4 +509,38 @@ def _custody_world(applicant, cameras) -> dict:
         "req_copy": copy_request.pk,
         "copy": copy.pk,
         "copy_api": copy_api.pk,
+    }
+
+
+def _delegation_world() -> dict:
+    """College leaders outside the table's logins, and delegations between two others
+    in the coming weeks (M-3.3), recorded by a chief outside the table too."""
+    from apps.requests.delegation import delegation_record
+
+    lic = UserFactory(username="matrix-deleg-lic", roles=[Role.LEADER_IN_CHARGE])
+    pl = UserFactory(username="matrix-deleg-pl", roles=[Role.PRINCIPAL_LEADER])
+    lic_api = UserFactory(username="matrix-deleg-lic-api", roles=[Role.LEADER_IN_CHARGE])
+    away = UserFactory(username="matrix-deleg-away", roles=[Role.PRINCIPAL_LEADER])
+    stand_in = UserFactory(username="matrix-deleg-stand-in", roles=[Role.LEADER_IN_CHARGE])
+    chief = UserFactory(username="matrix-delegating-chief", roles=[Role.SECURITY_CHIEF])
+    now = timezone.now()
+
+    def later(days: int):
+        return delegation_record(
+            by=chief,
+            principal=away,
+            delegate=stand_in,
+            role=Role.PRINCIPAL_LEADER,
+            starts_at=now + timedelta(days=days),
+            ends_at=now + timedelta(days=days + 1),
+            reason="Matrix absence",
+        ).pk
+
+    return {
+        "deleg_lic": lic.pk,
+        "deleg_pl": pl.pk,
+        "deleg_lic_api": lic_api.pk,
+        "delegation": later(10),
+        "delegation_revoke": later(12),
+        "delegation_revoke_api": later(14),
     }

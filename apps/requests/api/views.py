@@ -22,6 +22,8 @@ from ..models import FootageCopy, FootageRequest, RequestAttachment, RequestStep
 class RequestStepSerializer(serializers.ModelSerializer):
     decided_by_name = serializers.CharField(source="decided_by", read_only=True, default=None)
     role_label = serializers.CharField(read_only=True)
+    # "X for Y (delegation #n)" when a delegate decided (M-3.3).
+    decided_by_label = serializers.CharField(read_only=True)
 
     class Meta:
         model = RequestStep
@@ -36,6 +38,9 @@ class RequestStepSerializer(serializers.ModelSerializer):
             "decided_by_name",
             "decided_at",
             "comment",
+            "on_behalf_of",
+            "delegation",
+            "decided_by_label",
         ]
 
 
@@ -238,7 +243,7 @@ class FootageRequestViewSet(viewsets.ReadOnlyModelViewSet):
             "create": selectors.FILE_ROLES,
             "attachments": selectors.FILE_ROLES,
             "submit": selectors.FILE_ROLES,
-            "decide": selectors.DECIDE_ROLES,
+            "decide": (*selectors.DECIDE_ROLES, Role.APPLICANT),  # a deputy head's
             "custodian": (*selectors.ASSIGN_ROLES, Role.FOOTAGE_CUSTODIAN),
             "retrieval": (Role.FOOTAGE_CUSTODIAN,),
             "result": (Role.FOOTAGE_CUSTODIAN,),
@@ -251,7 +256,9 @@ class FootageRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_permissions()
 
     def _detail(self, footage_request: FootageRequest, **extra) -> dict:
-        fresh = self.get_queryset().prefetch_related("steps__decided_by", "attachments")
+        fresh = self.get_queryset().prefetch_related(
+            "steps__decided_by", "steps__on_behalf_of", "attachments"
+        )
         data = FootageRequestDetailSerializer(
             fresh.get(pk=footage_request.pk), context=self.get_serializer_context()
         ).data
