@@ -11,6 +11,7 @@ action_labels_register(
         "accounts.login_failed": _("Sign-in failed"),
         "accounts.locked_out": _("Account locked after failed sign-ins"),
         "accounts.user_create": _("User created"),
+        "accounts.superuser_create": _("Superuser created on the server"),
         "accounts.user_update": _("User changed"),
         "accounts.roles_assign": _("Roles assigned"),
         "accounts.department_create": _("Department created"),

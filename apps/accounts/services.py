@@ -61,6 +61,32 @@ def user_create(
     return user
 
 
+def user_superuser_create(
+    *, using: str = "default", username: str, password: str | None, **fields
+) -> User:
+    """A superuser made on the server with ``manage.py createsuperuser`` (M-1.1).
+
+    The first account of an installation, with its first password, is on record like every
+    other person the security office designates: by nobody (the server's operator), with
+    the account's fields (never the password) and whether a password was set."""
+    with transaction.atomic(using=using):
+        user = User.objects.db_manager(using).create_superuser(
+            username=username, password=password, **fields
+        )
+        event_append(
+            actor=None,
+            action="accounts.superuser_create",
+            target=user,
+            clause="M-1.1",
+            data={
+                "after": {**_user_snapshot(user), "is_superuser": True},
+                "password_set": password is not None,
+                "via": "manage.py createsuperuser",
+            },
+        )
+    return user
+
+
 def roles_check(
     *, by: User | None, user: User, roles, department: Department | None = None
 ) -> None:
