@@ -10,7 +10,7 @@ class MaintenanceConfig(AppConfig):
         from apps.core.dashboard import dashboard_register
         from apps.core.navigation import NavItem, nav_register
 
-        from . import selectors
+        from . import daylog, selectors
 
         nav_register(
             NavItem(
@@ -30,7 +30,17 @@ class MaintenanceConfig(AppConfig):
                 order=36,
             )
         )
+        nav_register(
+            NavItem(
+                "maintenance_daylog",
+                _("O&M daily log"),
+                "bi-journal-check",
+                daylog.VIEW_ROLES,
+                order=37,
+            )
+        )
         dashboard_register(selectors.dashboard_cards)
+        dashboard_register(daylog.dashboard_cards)
 
         from apps.core.providers import provider_register
 

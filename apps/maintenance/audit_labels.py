@@ -22,6 +22,13 @@ action_labels_register(
         "maintenance.ticket_sla_warning": _(
             "Fault ticket at 80 percent of its allowance: vendor and security office notified"
         ),
+        "maintenance.daylog_entry_add": _("O&M log entry added"),
+        "maintenance.daylog_sign": _("O&M log day countersigned"),
+        "maintenance.daylog_addendum_add": _("Addendum to a countersigned O&M log day added"),
+        "maintenance.daylog_addendum_sign": _("Addendum to an O&M log day signed"),
+        "maintenance.daylog_overdue": _(
+            "O&M log day not countersigned 24 h after its end: security office notified"
+        ),
         "maintenance.ticket_sla_breach": _(
             "Fault ticket past its deadline: security chief notified"
         ),

@@ -6,7 +6,7 @@ from apps.accounts.models import Department
 from apps.cameras.models import Camera, Location
 
 from .documents import DOCUMENT_MAX_BYTES
-from .models import ServiceContract, Severity, TicketPause
+from .models import DayLogEntry, ServiceContract, Severity, TicketPause
 
 
 class ContractForm(forms.ModelForm):
@@ -115,3 +115,42 @@ TICKET_ACTION_LABELS = {
     "assign": _("Assign to a vendor"),
     "note": _("Add a note"),
 }
+
+
+class DayLogEntryForm(forms.Form):
+    """A shift's entry of the O&M log (M-2.2)."""
+
+    shift = forms.ChoiceField(label=_("shift"), choices=DayLogEntry.Shift.choices)
+    system_condition = forms.CharField(
+        label=_("system condition"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    events = forms.CharField(
+        label=_("events"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000
+    )
+    faults = forms.CharField(
+        label=_("faults seen"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+    actions = forms.CharField(
+        label=_("actions taken"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=4000,
+    )
+
+
+class DayLogSignForm(forms.Form):
+    note = forms.CharField(
+        label=_("countersignature note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class DayLogAddendumForm(forms.Form):
+    text = forms.CharField(
+        label=_("correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )

@@ -13,6 +13,12 @@ SCHEDULE_LABELS = {
     "Notify fault tickets at 80 percent of the allowance and past the deadline (M-2.4)": _(
         "Notify fault tickets at 80 percent of the allowance and past the deadline (M-2.4)"
     ),
+    "Keep a log for every day and flag days not countersigned (M-2.2)": _(
+        "Keep a log for every day and flag days not countersigned (M-2.2)"
+    ),
+    "apps.maintenance.tasks.maintenance_daylogs_check": _(
+        "Keep a log for every day and flag days not countersigned"
+    ),
     "apps.maintenance.tasks.maintenance_sla_escalate": _(
         "Notify fault tickets at 80 percent of the allowance and past the deadline"
     ),

@@ -56,6 +56,15 @@ def maintenance_sla_escalate() -> dict[int, list[str]]:
 
 
 @shared_task
+def maintenance_daylogs_check() -> list[str]:
+    """Beat: today's O&M log exists; days unsigned 24 h after their end are notified once
+    (M-2.2)."""
+    from .daylog import day_logs_check
+
+    return day_logs_check()
+
+
+@shared_task
 def maintenance_tickets_sync() -> list[int]:
     """Beat's safety net: every fault record without its ticket gets one (M-2.3)."""
     return services.tickets_sync()

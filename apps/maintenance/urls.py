@@ -1,8 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import daylog_views, views
 
 urlpatterns = [
+    # the O&M daily log (M-2.2)
+    path("daylog/", daylog_views.daylog_month_view, name="maintenance_daylog"),
+    path("daylog/<str:day>/", daylog_views.daylog_day_view, name="maintenance_daylog_day"),
+    path(
+        "daylog/<str:day>/entry/", daylog_views.daylog_entry_view, name="maintenance_daylog_entry"
+    ),
+    path("daylog/<str:day>/sign/", daylog_views.daylog_sign_view, name="maintenance_daylog_sign"),
+    path(
+        "daylog/<str:day>/addendum/",
+        daylog_views.daylog_addendum_view,
+        name="maintenance_daylog_addendum",
+    ),
+    path(
+        "daylog-addenda/<int:pk>/sign/",
+        daylog_views.daylog_addendum_sign_view,
+        name="maintenance_daylog_addendum_sign",
+    ),
     path("contracts/", views.ContractRegisterView.as_view(), name="maintenance_contracts"),
     path("contracts/new/", views.contract_create_view, name="maintenance_contract_create"),
     path("contracts/<int:pk>/", views.contract_detail_view, name="maintenance_contract_detail"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.cameras.models import Camera
-from apps.maintenance import services
+from apps.maintenance import daylog, services
 from apps.maintenance.models import TicketPhoto
 from tests.core.matrix import (
     JPEG,
@@ -141,7 +141,48 @@ def _state_changes(*, api: bool) -> list[Row]:
     ]
 
 
+DAYLOG_READERS = frozenset(
+    {Role.DUTY_OPERATOR, Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR}
+)
+
+DAYLOG_ROWS = [
+    # the O&M daily log (M-2.2)
+    _get("/maintenance/daylog/", DAYLOG_READERS),
+    _get("/maintenance/daylog/?month=2026-03", DAYLOG_READERS),
+    _get("/maintenance/daylog/{daylog_day}/", DAYLOG_READERS),
+    _get("/maintenance/daylog/{daylog_signed_day}/", DAYLOG_READERS),
+    Row(
+        "POST",
+        "/maintenance/daylog/{daylog_today}/entry/",
+        PATROLLERS,
+        {"shift": "day", "system_condition": "Wall normal", "faults": "GATE-1 black"},
+        ("maintenance.daylog_entry_add", "M-2.2"),
+    ),
+    Row(
+        "POST",
+        "/maintenance/daylog/{daylog_day}/sign/",
+        SIGNERS,
+        {"note": "Checked"},
+        ("maintenance.daylog_sign", "M-2.2"),
+    ),
+    Row(
+        "POST",
+        "/maintenance/daylog/{daylog_signed_day}/addendum/",
+        PATROLLERS,
+        {"text": "The night shift also saw HALL-2 flicker."},
+        ("maintenance.daylog_addendum_add", "M-2.2"),
+    ),
+    Row(
+        "POST",
+        "/maintenance/daylog-addenda/{daylog_addendum}/sign/",
+        SIGNERS,
+        None,
+        ("maintenance.daylog_addendum_sign", "M-2.2"),
+    ),
+]
+
 ROWS = [
+    *DAYLOG_ROWS,
     # contracts (M-2.4)
     _get("/maintenance/contracts/", CONTRACT_READERS),
     _get("/maintenance/contracts/?format=csv", CONTRACT_READERS),
@@ -264,7 +305,24 @@ def world(world: dict) -> dict:
         )
         return TicketPhoto.objects.get(ticket=cleared).pk
 
+    today = timezone.localdate()
+
+    def day_signed(day):
+        daylog.day_log_entry_add(by=operator, day=day, shift="night", system_condition="Normal")
+        daylog.day_log_sign(by=staff, day=day)
+        return day
+
+    signed_day = day_signed(today - timedelta(days=3))
+    daylog.day_log_entry_add(
+        by=operator, day=today - timedelta(days=1), shift="day", system_condition="Normal"
+    )
+    addendum = daylog.day_log_addendum_add(by=operator, day=signed_day, text="HALL-2 missed")
+
     return {
+        "daylog_today": today.isoformat(),
+        "daylog_day": (today - timedelta(days=1)).isoformat(),
+        "daylog_signed_day": signed_day.isoformat(),
+        "daylog_addendum": addendum.pk,
         "photo": photographed(),
         "other_photo": photographed(other_camera, other_engineer),
         "contract": own.pk,
