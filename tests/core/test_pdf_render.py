@@ -73,6 +73,13 @@ def test_pages_are_a4_numbered_with_header_and_metadata():
     assert text.count("序号") == pages  # the table's header row again on every page
 
 
+def test_a_wide_register_on_landscape_pages():
+    pdf = render_pdf("pdftest/landscape.html", {"columns": range(1, 13)}, title="台账")
+    assert pdf_info(pdf)["Page size"].startswith("841.89 x 595.276")
+    assert "第12栏" in pdf_text(pdf)
+    assert_cjk_fonts(pdf)
+
+
 def test_page_numbers_and_footer_in_chinese(settings, tmp_path):
     # The two strings from a catalogue of their own (the project's may not have them yet):
     # the page counter's pattern is turned into CSS counters whatever the language's order.
