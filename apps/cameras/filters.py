@@ -9,6 +9,18 @@ PLACES_AS_VALUES = 500
 
 # Either fault state (M-2.3): what "down" meant before offline and picture fault were told apart.
 DOWN = "down"
+# Up to this many cameras matching a code search are passed as ids (see camera_code_filter).
+CAMERAS_AS_VALUES = 500
+
+
+def camera_code_filter(queryset, name, value):
+    """A filter method for the lists of other apps (checks, fault records, tickets): part of a
+    camera code, as the ids of the matching cameras read first, so the list's rows are read by
+    their camera index. As a subquery, PostgreSQL cannot tell how few cameras match and walks
+    the list's order index testing every row (issue 15: 73,000 pages read for 10 cameras)."""
+    cameras = Camera.objects.filter(code__icontains=value).values_list("pk", flat=True)
+    ids = list(cameras[: CAMERAS_AS_VALUES + 1])
+    return queryset.filter(camera_id__in=cameras if len(ids) > CAMERAS_AS_VALUES else ids)
 
 
 class CameraFilterSet(django_filters.FilterSet):

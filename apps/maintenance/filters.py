@@ -6,17 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
-from apps.cameras.models import Camera
+from apps.cameras.filters import camera_code_filter
 from apps.core.filters import FilterSet
 
 from . import selectors
 from .models import FaultTicket, ServiceContract, Severity
-
-
-def _camera_code_filter(queryset, name, value):
-    """Part of a camera code, as the ids of the matching cameras (read by the ticket's camera
-    index, not joined row by row)."""
-    return queryset.filter(camera_id__in=Camera.objects.filter(code__icontains=value).values("pk"))
 
 
 def _vendors():
@@ -45,7 +39,7 @@ class FaultTicketFilterSet(FilterSet):
     open = django_filters.BooleanFilter(method="filter_open", label=_("not cleared yet"))
     severity = django_filters.ChoiceFilter(choices=Severity.choices, label=_("severity"))
     vendor = django_filters.ModelChoiceFilter(queryset=_vendors(), label=_("maintenance vendor"))
-    camera = django_filters.CharFilter(method=_camera_code_filter, label=_("camera"))
+    camera = django_filters.CharFilter(method=camera_code_filter, label=_("camera"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("past the deadline"))
 
     class Meta:

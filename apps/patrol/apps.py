@@ -62,7 +62,14 @@ class PatrolConfig(AppConfig):
             started = date_format(timezone.localtime(latest.started_at), "Y-m-d H:i")
             scenes = (
                 check_list(user=user, run=latest)
-                .filter(state=PatrolCheck.State.DONE, scene_changed=True, covered_by_work_order="")
+                # Such a result is flagged by definition (FLAGGED): flagged=True lets the
+                # run's flagged index serve the count, not the run's every check (issue 15).
+                .filter(
+                    flagged=True,
+                    state=PatrolCheck.State.DONE,
+                    scene_changed=True,
+                    covered_by_work_order="",
+                )
                 .count()
             )
             awaiting = checks_awaiting_review(run=latest, user=user).count()

@@ -1,23 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from apps.cameras.models import Camera
+from apps.cameras.filters import camera_code_filter
 from apps.core.filters import FilterSet, IntegerFilter
 from apps.core.registers import LocalDateFilter
 
 from .models import FaultRecord, PatrolCheck, PatrolRun
-
-# Up to this many cameras matching a code search are passed as ids (see _camera_code_filter).
-CAMERAS_AS_VALUES = 500
-
-
-def _camera_code_filter(queryset, name, value):
-    """Part of a camera code, as ids of the matching cameras, read first: the checks or
-    records are then read by their camera index. As a subquery, PostgreSQL cannot tell how
-    few cameras match and walks the list's order index testing every row (issue 15)."""
-    cameras = Camera.objects.filter(code__icontains=value).values_list("pk", flat=True)
-    ids = list(cameras[: CAMERAS_AS_VALUES + 1])
-    return queryset.filter(camera_id__in=cameras if len(ids) > CAMERAS_AS_VALUES else ids)
 
 
 class PatrolRunFilterSet(FilterSet):
@@ -52,7 +40,7 @@ class PatrolRunFilterSet(FilterSet):
 
 class PatrolCheckFilterSet(FilterSet):
     verdict = django_filters.ChoiceFilter(choices=PatrolCheck.Verdict.choices, label=_("verdict"))
-    camera = django_filters.CharFilter(method=_camera_code_filter, label=_("camera"))
+    camera = django_filters.CharFilter(method=camera_code_filter, label=_("camera"))
     run = IntegerFilter(field_name="run_id", label=_("patrol run"))
 
     class Meta:
@@ -64,7 +52,7 @@ class FaultRecordFilterSet(FilterSet):
     open = django_filters.BooleanFilter(
         field_name="cleared_at", lookup_expr="isnull", label=_("not cleared yet")
     )
-    camera = django_filters.CharFilter(method=_camera_code_filter, label=_("camera"))
+    camera = django_filters.CharFilter(method=camera_code_filter, label=_("camera"))
 
     class Meta:
         model = FaultRecord
