@@ -23,5 +23,9 @@ action_labels_register(
         "requests.copy_verify": _("Footage copy checked against its SHA-256"),
         "requests.delegation_record": _("Approval delegated while the approver is away"),
         "requests.delegation_revoke": _("Approval delegation revoked"),
+        "requests.copy_link_issue": _("Download link for a footage copy issued"),
+        "requests.copy_link_revoke": _("Download link for a footage copy revoked"),
+        "requests.copy_download": _("Footage copy downloaded"),
+        "requests.copy_download_refused": _("Footage copy download refused"),
     }
 )

@@ -265,3 +265,21 @@ class DelegationForm(forms.Form):
         self.fields["principal"].initial = by.pk
         self.fields["delegate"].queryset = delegate_choices()
         self.fields["role"].choices = [(role, Role(role).label) for role in DELEGATE_RULES]
+
+
+class DownloadLinkForm(forms.Form):
+    """A download link for a copy (M-3.4): the exported file again, and who may fetch it."""
+
+    file = forms.FileField(
+        label=_("exported file"),
+        help_text=_(
+            "The same file as recorded (its SHA-256 is checked); kept until the link ends."
+        ),
+    )
+    recipient = forms.ModelChoiceField(label=_("recipient's account"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        from .links import recipient_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipient_choices()

@@ -479,3 +479,89 @@ class ApprovalDelegation(models.Model):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label) if self.role in Role.values else self.role
+
+
+class CopyDownloadLink(models.Model):
+    """An expiring download of a handed-over copy (M-3.4): the exported file kept outside
+    the web root, for one recipient's account, until ``expires_at`` or a revocation; every
+    download is a ``CopyDownload`` row and an audit event. The token in the address only
+    finds the link: the signed-in user must be its recipient (``links.py``)."""
+
+    copy = models.ForeignKey(
+        FootageCopy, verbose_name=_("footage copy"), on_delete=models.PROTECT, related_name="links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    file = models.FileField(
+        _("file"), upload_to=RandomImagePath("downloads"), storage=attachment_storage, blank=True
+    )
+    size = models.PositiveBigIntegerField(_("size"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="footage_download_links",
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("download link")
+        verbose_name_plural = _("download links")
+        ordering = ["copy", "pk"]
+
+    def __str__(self) -> str:
+        return _("Download link #%(number)d") % {"number": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("footage_copy_download", args=[self.token])
+
+    @property
+    def state(self) -> str:
+        """revoked, expired or valid (now)."""
+        from django.utils import timezone
+
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if timezone.now() >= self.expires_at else "valid"
+
+
+class CopyDownload(models.Model):
+    """One download through a link (M-3.4): who, when, from where."""
+
+    link = models.ForeignKey(
+        CopyDownloadLink,
+        verbose_name=_("download link"),
+        on_delete=models.PROTECT,
+        related_name="downloads",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("downloaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("downloaded at"), auto_now_add=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("download")
+        verbose_name_plural = _("downloads")
+        ordering = ["link", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.link} {self.at:%Y-%m-%d %H:%M}"

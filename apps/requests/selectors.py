@@ -215,6 +215,8 @@ def _retrieval_actions(*, user: User, request: FootageRequest) -> set[str]:
             actions.add("acknowledge")
         if user.has_any_role(*VERIFY_ROLES):
             actions.add("verify")
+        if is_custodian or user.has_any_role(*ASSIGN_ROLES):
+            actions.add("revoke_link")  # a copy's download link (links.py, M-3.4)
     return actions
 
 
@@ -264,7 +266,7 @@ def access_register(*, user: User) -> QuerySet[Retrieval]:
         .prefetch_related(
             "cameras",
             Prefetch("request__steps", queryset=approvals, to_attr="approvals"),
-            "request__copies",
+            "request__copies__links__downloads",
         )
         .order_by("-recorded_at", "-pk")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import delegation_views, views
+from . import delegation_views, links_views, views
 
 urlpatterns = [
     path("", views.FootageRequestRegisterView.as_view(), name="footage_requests"),
@@ -44,6 +44,17 @@ urlpatterns = [
         views.copy_acknowledge_view,
         name="footage_copy_acknowledge",
     ),
+    path(
+        "<int:pk>/copies/<int:copy_pk>/links/",
+        links_views.link_issue_view,
+        name="footage_copy_link_issue",
+    ),
+    path(
+        "<int:pk>/copies/<int:copy_pk>/links/<int:link_pk>/revoke/",
+        links_views.link_revoke_view,
+        name="footage_copy_link_revoke",
+    ),
+    path("downloads/<str:token>/", links_views.copy_download_view, name="footage_copy_download"),
     path(
         "<int:pk>/copies/<int:copy_pk>/verify/",
         views.copy_verify_view,

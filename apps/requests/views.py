@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,12 +26,14 @@ from .forms import (
     CopyForm,
     CustodianAssignForm,
     DecisionForm,
+    DownloadLinkForm,
     FootageRequestForm,
     ResultForm,
     RetrievalForm,
     RoutingPolicyForm,
     VerifyForm,
 )
+from .links import link_hours
 from .models import FootageRequest, Retrieval
 
 
@@ -159,7 +162,12 @@ def _detail_context(request: HttpRequest, footage_request: FootageRequest, **for
     retrieval = selectors.request_retrieval(request=footage_request)
     custody = {
         "retrieval": retrieval,
-        "copies": list(footage_request.copies.select_related("recorded_by", "acknowledged_by")),
+        "copies": list(
+            footage_request.copies.select_related(
+                "recorded_by", "acknowledged_by"
+            ).prefetch_related("links__recipient", "links__downloads")
+        ),
+        "link_form": DownloadLinkForm(initial={"recipient": footage_request.filed_by_id}),
         "retrieval_refusal": selectors.retrieval_refusal(request=footage_request)
         if footage_request.state != FootageRequest.State.DRAFT and retrieval is None
         else "",
@@ -176,6 +184,7 @@ def _detail_context(request: HttpRequest, footage_request: FootageRequest, **for
         or ResultForm(initial={"query_result": footage_request.query_result}),
         "copy_form": forms.get("copy_form") or CopyForm(),
         "verify_form": VerifyForm(),
+        "link_hours": link_hours(),
     }
     return {
         **custody,
@@ -480,6 +489,18 @@ def copy_verify_view(request: HttpRequest, pk: int, copy_pk: int) -> HttpRespons
     return redirect(copy.request)
 
 
+def _downloads(copy) -> str:
+    """Each download through a copy's links (M-3.4), for the access register."""
+    downloads = [d for link in copy.links.all() for d in link.downloads.all()]
+    if not downloads:
+        return ""
+    last = max(d.at for d in downloads)
+    return " " + _("(downloaded %(count)d×, last %(at)s)") % {
+        "count": len(downloads),
+        "at": timezone.localtime(last).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 class AccessRegisterView(RegisterListView):
     """The access register (台账, M-3.4; 国务院令799 Art. 16): every view and copy — who, when,
     purpose, what footage (cameras × span), destination, who approved. Scoped as the
@@ -516,7 +537,7 @@ class AccessRegisterView(RegisterListView):
         req = obj.request
         copies = list(req.copies.all())
         destination = (
-            "; ".join(f"{c.recipient} → {c.destination}" for c in copies)
+            "; ".join(f"{c.recipient} → {c.destination}{_downloads(c)}" for c in copies)
             if copies
             else (_("viewed, no copy") if req.mode == FootageRequest.Mode.VIEW else "")
         )

@@ -6,6 +6,7 @@ them by name). Each write acts on its own request, so one row's success never ch
 another's.
 """
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Department, Role
 from apps.requests.routing import DEFAULT_RULES
-from tests.core.matrix import Row, _get
+from tests.core.matrix import EVERYONE, Row, _get
 from tests.factories import DepartmentFactory, UserFactory
 from tests.requests.helpers import PDF, VALID_ID, approved, filed
 
@@ -171,7 +172,53 @@ def _api_delegation(world: dict) -> dict:
     }
 
 
+MATRIX_FOOTAGE = b"matrix footage"
+
+
+def _link(world: dict) -> dict:
+    return {
+        "file": SimpleUploadedFile("matrix.mp4", MATRIX_FOOTAGE, "video/mp4"),
+        "recipient": world["matrix_applicant"],
+    }
+
+
 ROWS = [
+    # Download links of a copy (M-3.4): the custodian issues, the office revokes, the
+    # recipient (the filer, matrix-applicant) alone downloads; anyone else 404.
+    Row(
+        "POST",
+        "/requests/{req_copy}/copies/{copy_link}/links/",
+        CUSTODIAN,
+        _link,
+        ("requests.copy_link_issue", "M-3.4"),
+    ),
+    Row(
+        "POST",
+        "/requests/{req_copy}/copies/{copy_link}/links/{link_revoke}/revoke/",
+        ASSIGNERS,
+        {},
+        ("requests.copy_link_revoke", "M-3.4"),
+    ),
+    _get(
+        "/requests/downloads/{download_token}/",
+        {Role.APPLICANT},
+        not_found=EVERYONE - {Role.APPLICANT},
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_copy}/copies/{copy_link}/links/",
+        CUSTODIAN,
+        _link,
+        ("requests.copy_link_issue", "M-3.4"),
+    ),
+    Row(
+        "POST",
+        "/api/requests/{req_copy}/copies/{copy_link}/links/{link_revoke_api}/revoke/",
+        ASSIGNERS,
+        {},
+        ("requests.copy_link_revoke", "M-3.4"),
+        json=True,
+    ),
     _get("/requests/delegations/", VIEW),
     _get("/requests/delegations/?format=csv", VIEW),
     _get("/requests/delegations/new/", DELEGATORS),
@@ -497,7 +544,29 @@ def _custody_world(applicant, cameras) -> dict:
         for n in (1, 2)
     )
     result = retrieved()
+    from apps.requests.links import link_issue
+
+    copy_link = copy_record(
+        request=copy_request,
+        by=custodian,
+        file_name="matrix-download.mp4",
+        medium="download",
+        recipient="Matrix applicant",
+        destination="Matrix case file",
+        handed_over_at=timezone.now(),
+        sha256=hashlib.sha256(MATRIX_FOOTAGE).hexdigest(),
+    )
+
+    def link():
+        upload = SimpleUploadedFile("matrix.mp4", MATRIX_FOOTAGE, "video/mp4")
+        return link_issue(copy=copy_link, by=custodian, upload=upload, recipient=applicant)
+
     return {
+        "matrix_applicant": applicant.pk,
+        "copy_link": copy_link.pk,
+        "link_revoke": link().pk,
+        "link_revoke_api": link().pk,
+        "download_token": link().token,
         "matrix_custodian": custodian.pk,
         "req_assign": approved(applicant, "student", cameras=cameras).pk,
         "req_assign_api": approved(applicant, "student", cameras=cameras).pk,

@@ -14,9 +14,10 @@ from apps.accounts.models import Role
 from apps.core.api.permissions import role_permission
 from apps.core.exceptions import RuleViolation
 
-from .. import inputs, selectors, services
+from .. import inputs, links, selectors, services
 from ..filters import AccessRegisterFilterSet, FootageRequestFilterSet
 from ..models import FootageCopy, FootageRequest, RequestAttachment, RequestStep, Retrieval
+from .links import DownloadLinkActions, DownloadLinkSerializer
 
 
 class RequestStepSerializer(serializers.ModelSerializer):
@@ -104,6 +105,8 @@ class RetrievalSerializer(serializers.ModelSerializer):
 
 
 class FootageCopySerializer(serializers.ModelSerializer):
+    links = DownloadLinkSerializer(many=True, read_only=True)
+
     class Meta:
         model = FootageCopy
         fields = [
@@ -120,6 +123,7 @@ class FootageCopySerializer(serializers.ModelSerializer):
             "acknowledged_by",
             "verified_at",
             "verified_match",
+            "links",
         ]
 
 
@@ -227,7 +231,7 @@ class DecisionSerializer(serializers.Serializer):
     )
 
 
-class FootageRequestViewSet(viewsets.ReadOnlyModelViewSet):
+class FootageRequestViewSet(DownloadLinkActions, viewsets.ReadOnlyModelViewSet):
     """Footage requests the caller may see (M-3.3); the route with each decision on detail.
     POST files a draft (applicant: internal/student; security staff: law enforcement/
     external), then /attachments/, /submit/; /decide/ by the current step's approver."""
@@ -250,6 +254,8 @@ class FootageRequestViewSet(viewsets.ReadOnlyModelViewSet):
             "copies": (Role.FOOTAGE_CUSTODIAN,),
             "copy_acknowledge": (Role.FOOTAGE_CUSTODIAN, *selectors.FILE_ROLES),
             "copy_verify": selectors.VERIFY_ROLES,
+            "copy_links": (Role.FOOTAGE_CUSTODIAN,),
+            "copy_link_revoke": links.REVOKE_ROLES,
         }.get(self.action)
         if roles is not None:
             return [role_permission(*roles)()]
