@@ -6,6 +6,12 @@ from apps.accounts.api.views import DepartmentViewSet, UserViewSet, me_view
 from apps.audit.api.views import AuditEventViewSet
 from apps.cameras.api.views import CameraViewSet
 from apps.core.api.views import api_not_found_view
+from apps.duty.api.handover import (
+    AbnormalEventViewSet,
+    HandoverViewSet,
+    HoldViewSet,
+    IncidentViewSet,
+)
 from apps.duty.api.views import (
     AssignmentViewSet,
     CenterAccessViewSet,
@@ -35,6 +41,10 @@ router.register("duty/assignments", AssignmentViewSet, basename="duty-assignment
 router.register("duty/templates", ShiftTemplateViewSet, basename="duty-template")
 router.register("duty/entries", EntryViewSet, basename="duty-entry")
 router.register("duty/access", CenterAccessViewSet, basename="duty-access")
+router.register("duty/handovers", HandoverViewSet, basename="duty-handover")
+router.register("duty/abnormal-events", AbnormalEventViewSet, basename="duty-abnormal-event")
+router.register("duty/incidents", IncidentViewSet, basename="duty-incident")
+router.register("duty/holds", HoldViewSet, basename="duty-hold")
 
 urlpatterns = [
     path("me/", me_view, name="api-me"),

@@ -372,6 +372,10 @@ PATROL_RETRY_BACKOFF_SECONDS = env.float("PATROL_RETRY_BACKOFF_SECONDS", default
 DUTY_MIN_OPERATORS = env.int("DUTY_MIN_OPERATORS", default=2)  # on duty every hour, at least
 DUTY_CHECK_IN_EARLY_MINUTES = env.int("DUTY_CHECK_IN_EARLY_MINUTES", default=30)  # before start
 DUTY_LATE_AFTER_MINUTES = env.int("DUTY_LATE_AFTER_MINUTES", default=5)  # after start: late
+# A shift may still be handed over this long after its end:
+DUTY_HANDOVER_AFTER_END_MINUTES = env.int("DUTY_HANDOVER_AFTER_END_MINUTES", default=120)
+# An abnormal-event report nobody acknowledged goes to the security chief after (M-1.4):
+DUTY_ABNORMAL_ESCALATE_MINUTES = env.int("DUTY_ABNORMAL_ESCALATE_MINUTES", default=15)
 
 # --- Footage-access requests (M-3)
 # Attachments (evidence notices, IDs) live here: outside MEDIA_ROOT and every web root, served

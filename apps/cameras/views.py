@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.exceptions import RuleViolation
 from apps.core.media import image_response
+from apps.core.providers import provided
 from apps.core.registers import RegisterListView
 
 from . import selectors, services
@@ -59,6 +60,8 @@ def camera_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "camera": camera,
             "actions": selectors.camera_actions(user=request.user, camera=camera),
+            # What higher apps know about the camera (a preservation hold, M-1.5).
+            "notices": provided("camera_notices", user=request.user, camera=camera),
         },
     )
 

@@ -20,6 +20,14 @@ are called with and return:
     ``url`` and ``source`` (the app label). ``at``: the aware time of the handover.
 ``day_log_entries`` ``(*, user, day)`` → dicts with ``at`` (aware time), ``label``, ``url``,
     ``source`` and ``clause`` (M-x.y). ``day``: the local date of the log.
+``camera_notices`` ``(*, user, camera)`` → dicts with ``label`` (text in the request's
+    language), ``url`` (may be empty: the user may not open what it points to), ``kind`` (a short
+    code, e.g. ``"preservation_hold"``) and ``source``. The cameras app's camera page reads them
+    (cameras sits below duty: it cannot import the apps that know something about a camera).
+``footage_holds`` ``(*, user, cameras, start, end)`` → dicts with ``camera_ids`` (those of
+    ``cameras`` — ids or Camera rows — the hold covers), ``starts_at``, ``ends_at`` (aware),
+    ``label``, ``url`` and ``source``: the live preservation holds (M-1.5) overlapping the span
+    ``start``–``end`` of any of ``cameras``. Footage requests read them for a request's span.
 
 An unknown name is refused on both sides, so a typo fails at start-up, not silently. Docs:
 docs/duty.md.
@@ -27,7 +35,7 @@ docs/duty.md.
 
 from collections.abc import Callable
 
-PROVIDER_NAMES = ("handover_items", "day_log_entries")
+PROVIDER_NAMES = ("handover_items", "day_log_entries", "camera_notices", "footage_holds")
 
 _PROVIDERS: dict[str, list[Callable[..., list]]] = {name: [] for name in PROVIDER_NAMES}
 

@@ -6,6 +6,11 @@ class DutyConfig(AppConfig):
     name = "apps.duty"
     verbose_name = _("Duty roster")
 
+    def demo_data(self) -> list[str]:
+        from .demo import demo_duty_create
+
+        return demo_duty_create()
+
     def ready(self) -> None:
         from datetime import timedelta
 
@@ -44,6 +49,27 @@ class DutyConfig(AppConfig):
                 "bi-door-open",
                 ENTRY_VIEW_ROLES,
                 order=26,
+            )
+        )
+
+        from .abnormal import VIEW_ROLES as ABNORMAL_VIEW_ROLES
+
+        nav_register(
+            NavItem(
+                "duty_handovers",
+                _("Shift handovers"),
+                "bi-arrow-left-right",
+                ROSTER_VIEW_ROLES,
+                order=27,
+            )
+        )
+        nav_register(
+            NavItem(
+                "duty_abnormals",
+                _("Abnormal events"),
+                "bi-exclamation-octagon",
+                ABNORMAL_VIEW_ROLES,
+                order=28,
             )
         )
 
@@ -86,3 +112,29 @@ class DutyConfig(AppConfig):
             ]
 
         dashboard_register(cards)
+
+        from apps.core.admin_config import schedule_labels_register
+        from apps.core.providers import provider_register
+
+        from .day_log import duty_day_log_entries
+        from .handover import cameras_down_items, people_inside_items
+        from .holds import INCIDENT_VIEW_ROLES, camera_hold_notices, footage_hold_items
+        from .schedules import SCHEDULE_LABELS
+
+        # The handover's own open items and the O&M day log's duty entries (core providers).
+        provider_register("handover_items", cameras_down_items)
+        provider_register("handover_items", people_inside_items)
+        provider_register("day_log_entries", duty_day_log_entries)
+        # Preservation holds (M-1.5) on the camera pages and for footage requests' spans.
+        provider_register("camera_notices", camera_hold_notices)
+        provider_register("footage_holds", footage_hold_items)
+        nav_register(
+            NavItem(
+                "duty_incidents",
+                _("Incident records"),
+                "bi-shield-exclamation",
+                INCIDENT_VIEW_ROLES,
+                order=29,
+            )
+        )
+        schedule_labels_register(SCHEDULE_LABELS)  # beat schedules in the admin, translated

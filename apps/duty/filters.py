@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.filters import FilterSet, IntegerFilter
 from apps.core.registers import LocalDateFilter
 
-from .models import CenterEntry, RosterAssignment
+from .models import AbnormalEvent, CenterEntry, Handover, RosterAssignment
 from .selectors import Attendance, attendance_q
 
 
@@ -58,3 +58,37 @@ class EntryFilterSet(FilterSet):
     class Meta:
         model = CenterEntry
         fields = ["inside", "authorised", "date_from", "date_to"]
+
+
+class HandoverFilterSet(FilterSet):
+    """The handovers: waiting for acknowledgement, by local days (M-1.2)."""
+
+    acknowledged = django_filters.BooleanFilter(
+        field_name="acknowledged_at", lookup_expr="isnull", exclude=True, label=_("acknowledged")
+    )
+    date_from = LocalDateFilter(field_name="written_at", label=_("from date"))
+    date_to = LocalDateFilter(field_name="written_at", upto=True, label=_("to date"))
+
+    class Meta:
+        model = Handover
+        fields = ["acknowledged", "date_from", "date_to"]
+
+
+class AbnormalEventFilterSet(FilterSet):
+    """The abnormal events: category, acknowledged, escalated, by local days (M-1.4)."""
+
+    category = django_filters.ChoiceFilter(
+        choices=AbnormalEvent.Category.choices, label=_("category")
+    )
+    acknowledged = django_filters.BooleanFilter(
+        field_name="acknowledged_at", lookup_expr="isnull", exclude=True, label=_("acknowledged")
+    )
+    escalated = django_filters.BooleanFilter(
+        field_name="escalated_at", lookup_expr="isnull", exclude=True, label=_("escalated")
+    )
+    date_from = LocalDateFilter(field_name="reported_at", label=_("from date"))
+    date_to = LocalDateFilter(field_name="reported_at", upto=True, label=_("to date"))
+
+    class Meta:
+        model = AbnormalEvent
+        fields = ["category", "acknowledged", "escalated", "date_from", "date_to"]

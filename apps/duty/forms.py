@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User
 
 from . import selectors
-from .models import CenterEntry, ShiftTemplate
+from .models import AbnormalEvent, CenterEntry, ShiftTemplate
 from .services import CopySpan
 
 SELECT = forms.Select(attrs={"class": "form-select"})
@@ -97,3 +97,88 @@ class AccessGrantForm(forms.Form):
         widget=SELECT,
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False, widget=TEXT)
+
+
+class HandoverForm(forms.Form):
+    note = forms.CharField(
+        label=_("handover note"),
+        widget=forms.Textarea(attrs={"class": "form-control", "rows": 5}),
+        help_text=_("What the next shift must know; the open items are added by the system."),
+    )
+
+
+class AbnormalEventForm(forms.Form):
+    """What a duty operator saw (M-1.4): category, camera or location, time, description,
+    action taken, the superior it was reported to."""
+
+    category = forms.ChoiceField(
+        label=_("category"), choices=[("", "—"), *AbnormalEvent.Category.choices], widget=SELECT
+    )
+    camera = forms.ModelChoiceField(queryset=None, label=_("camera"), required=False, widget=SELECT)
+    location = forms.CharField(
+        label=_("or the location"), max_length=200, required=False, widget=TEXT
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("time seen"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+        ),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    description = forms.CharField(
+        label=_("what was seen"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 3})
+    )
+    action_taken = forms.CharField(
+        label=_("action taken"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 2})
+    )
+    reported_to = forms.ModelChoiceField(queryset=None, label=_("reported to"), widget=SELECT)
+
+    def __init__(self, *args, user, **kwargs):
+        from apps.cameras.models import Camera
+        from apps.cameras.selectors import camera_list
+
+        from .abnormal import superior_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = (
+            camera_list(user=user).filter(status=Camera.Status.ACTIVE).order_by("code")
+        )
+        self.fields["reported_to"].queryset = superior_choices().exclude(pk=user.pk)
+
+
+LOCAL_DATETIME = {
+    "widget": forms.DateTimeInput(
+        attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"
+    ),
+    "input_formats": ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+}
+
+
+class IncidentForm(forms.Form):
+    title = forms.CharField(label=_("incident"), max_length=200, widget=TEXT)
+    occurred_at = forms.DateTimeField(label=_("time it happened"), **LOCAL_DATETIME)
+    description = forms.CharField(
+        label=_("description"), widget=forms.Textarea(attrs={"class": "form-control", "rows": 3})
+    )
+
+
+class HoldForm(forms.Form):
+    """Cameras × time range whose footage is kept (M-1.5)."""
+
+    cameras = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label=_("cameras"),
+        widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 8}),
+    )
+    starts_at = forms.DateTimeField(label=_("footage from"), **LOCAL_DATETIME)
+    ends_at = forms.DateTimeField(label=_("footage to"), **LOCAL_DATETIME)
+
+    def __init__(self, *args, user, **kwargs):
+        from apps.cameras.selectors import camera_list
+
+        super().__init__(*args, **kwargs)
+        self.fields["cameras"].queryset = camera_list(user=user).order_by("code")
+
+
+class HoldLiftForm(forms.Form):
+    reason = forms.CharField(label=_("reason for lifting"), max_length=500, widget=TEXT)

@@ -262,3 +262,255 @@ class CenterEntry(models.Model):
     @property
     def visitor_id_masked(self) -> str:
         return id_number_mask(self.visitor_id_number)
+
+
+class Handover(models.Model):
+    """The outgoing shift's handover (M-1.2): a note written by its duty operator, the open
+    items the apps supply (``handover_items`` providers, apps/core/providers.py) kept as they
+    stood, and the incoming shift's acknowledgement. One handover per shift."""
+
+    shift = models.OneToOneField(
+        RosterAssignment,
+        verbose_name=_("shift handed over"),
+        on_delete=models.PROTECT,
+        related_name="handover",
+    )
+    note = models.TextField(_("handover note"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handed over by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("handed over at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shift handover")
+        verbose_name_plural = _("shift handovers")
+        indexes = [models.Index(fields=["-written_at", "-id"], name="duty_handover_written")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at=None) | Q(acknowledged_by__isnull=False),
+                name="duty_handover_ack_by",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.written_by} · {self.written_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("duty_handover", args=[self.pk])
+
+
+class HandoverItem(models.Model):
+    """One open item of a handover, as its provider described it then. ``open_since`` is the
+    first handover of the unbroken run that listed the same key: an item carried over from
+    shift to shift stays one item until its app no longer lists it (closed)."""
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(_("key"), max_length=80)
+    label = models.CharField(_("open item"), max_length=300)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    source = models.CharField(_("from"), max_length=40)
+    open_since = models.DateTimeField(_("open since the handover of"))
+
+    class Meta:
+        ordering = ["source", "open_since", "id"]
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover items")
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "key"], name="duty_handover_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def carried_over(self) -> bool:
+        return self.open_since < self.handover.written_at
+
+
+class AbnormalEvent(models.Model):
+    """An abnormal situation a duty operator found while monitoring (M-1.4): handled, reported
+    to a superior at once and recorded; the superior acknowledges. Unacknowledged after
+    DUTY_ABNORMAL_ESCALATE_MINUTES it is escalated to the security chief (once)."""
+
+    class Category(models.TextChoices):
+        INTRUSION = "intrusion", _("Intrusion or break-in")
+        SUSPICIOUS = "suspicious", _("Suspicious person or vehicle")
+        FIRE = "fire", _("Fire or smoke")
+        FIGHT = "fight", _("Fight or crowd gathering")
+        TRAFFIC = "traffic", _("Traffic incident")
+        EQUIPMENT = "equipment", _("Equipment abnormal")
+        OTHER = "other", _("Other")
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    camera = models.ForeignKey(
+        "cameras.Camera",
+        verbose_name=_("camera"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    occurred_at = models.DateTimeField(_("time seen"))
+    description = models.TextField(_("what was seen"))
+    action_taken = models.TextField(_("action taken"))
+    reported_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported to"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abnormal event")
+        verbose_name_plural = _("abnormal events")
+        indexes = [
+            models.Index(fields=["-reported_at", "-id"], name="duty_abnormal_reported"),
+            # The escalation task reads the unacknowledged, not yet escalated reports.
+            models.Index(
+                fields=["reported_at"],
+                condition=Q(acknowledged_at=None, escalated_at=None),
+                name="duty_abnormal_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(camera__isnull=False) | ~Q(location=""),
+                name="duty_abnormal_camera_or_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at=None) | Q(acknowledged_by__isnull=False),
+                name="duty_abnormal_ack_by",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("duty_abnormal", args=[self.pk])
+
+    @property
+    def where(self) -> str:
+        if self.camera_id and self.location:
+            return f"{self.camera} — {self.location}"
+        return str(self.camera) if self.camera_id else self.location
+
+
+class Incident(models.Model):
+    """An emergency (突发事件, M-1.5) recorded by the security office: besides reporting and
+    handling it, the footage of named cameras over a time range is put under a preservation
+    hold so it is not destroyed or lost."""
+
+    title = models.CharField(_("incident"), max_length=200)
+    occurred_at = models.DateTimeField(_("time it happened"))
+    description = models.TextField(_("description"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("incident record")
+        verbose_name_plural = _("incident records")
+        indexes = [models.Index(fields=["-opened_at", "-id"], name="duty_incident_opened")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.occurred_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("duty_incident", args=[self.pk])
+
+
+class PreservationHold(models.Model):
+    """A preservation hold (M-1.5) of an incident: the footage of these cameras from
+    ``starts_at`` to ``ends_at`` is kept whatever the retention says, until the security chief
+    lifts the hold (kept on record, marked)."""
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="holds"
+    )
+    cameras = models.ManyToManyField("cameras.Camera", verbose_name=_("cameras"), related_name="+")
+    starts_at = models.DateTimeField(_("footage from"))
+    ends_at = models.DateTimeField(_("footage to"))
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    placed_at = models.DateTimeField(_("placed at"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("preservation hold")
+        verbose_name_plural = _("preservation holds")
+        indexes = [
+            models.Index(
+                fields=["starts_at", "ends_at"],
+                condition=Q(lifted_at=None),
+                name="duty_hold_live_span",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="duty_hold_span"),
+            models.CheckConstraint(
+                condition=Q(lifted_at=None) | (Q(lifted_by__isnull=False) & ~Q(lift_reason="")),
+                name="duty_hold_lift_by_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils import timezone
+
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        return f"{self.incident.title} · {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"

@@ -193,6 +193,19 @@ def roster_unassign(*, assignment: RosterAssignment, by: User) -> RosterAssignme
     return assignment
 
 
+def roster_pdf_exported(*, by: User, month: date, uncovered: int) -> None:
+    """The month roster printed as PDF (M-1.2): a read of the plan, on record."""
+    event_append(
+        actor=by,
+        action="duty.roster_pdf",
+        target_type="duty.roster",
+        target_id=f"{month:%Y-%m}",
+        target_label=f"{month:%Y-%m}",
+        clause="M-1.2",
+        data={"month": f"{month:%Y-%m}", "uncovered_hours": uncovered},
+    )
+
+
 class CopySpan:
     WEEK = "week"
     MONTH = "month"

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.core.exceptions import RuleViolation
+from apps.core.pdf import pdf_response, render_pdf
 from apps.core.registers import RegisterListView, register_cell
 
-from . import selectors, services
+from . import handover, selectors, services
 from .filters import AttendanceFilterSet, EntryFilterSet
 from .forms import AccessGrantForm, AssignForm, CopyForm, EntryForm, ShiftTemplateForm
 from .models import CenterEntry, RosterAssignment
@@ -65,6 +66,7 @@ def _roster_page(
         "copy_form": forms.get("copy_form") or CopyForm(initial={"start": month}),
         "month_typed": month_typed,
         "my_shifts": selectors.my_shifts(user=request.user, now=timezone.now()),
+        "handover_waiting": handover.handover_waiting(user=request.user, now=timezone.now()),
         "attendance_labels": ATTENDANCE_LABELS,
         "can_see_attendance": selectors.attendance_may_view(user=request.user),
     }
@@ -81,6 +83,28 @@ def roster_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Give the month as YYYY-MM, for example 2026-12."))
         return _roster_page(request, _month(""), status=400, month_typed=typed[:20])
     return _roster_page(request, month)
+
+
+@login_required
+def roster_pdf_view(request: HttpRequest) -> HttpResponse:
+    """The month calendar as a Chinese PDF (M-1.2), gaps coloured and counted as on the page;
+    the export is on record."""
+    if not selectors.roster_may_view(user=request.user):
+        raise PermissionDenied
+    month = _month(request.GET.get("month", ""))
+    if month is None:
+        messages.error(request, _("Give the month as YYYY-MM, for example 2026-12."))
+        return redirect("duty_roster")
+    roster = selectors.roster_month(user=request.user, month=month)
+    with translation.override("zh-hans"):  # the paper roster is Chinese whatever the UI
+        pdf = render_pdf(
+            "duty/roster_pdf.html",
+            {"roster": roster, "weekdays": [str(WEEKDAYS_ABBR[i]) for i in range(7)]},
+            request=request,
+            title=_("Duty roster %(month)s") % {"month": f"{month:%Y-%m}"},
+        )
+    services.roster_pdf_exported(by=request.user, month=month, uncovered=roster.uncovered_hours)
+    return pdf_response(pdf, f"值守排班表-{month:%Y-%m}.pdf")
 
 
 @login_required

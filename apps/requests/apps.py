@@ -68,3 +68,22 @@ class FootageRequestsConfig(AppConfig):
             ]
 
         dashboard_register(retrieval_cards)
+
+        from apps.core.providers import provider_register
+
+        def retrieval_handover_items(*, user, at):
+            """Duty's shift handover lists the requests awaiting retrieval (M-1.1b; the
+            ``handover_items`` provider, apps/core/providers.py): what the card counts for
+            ``user``, no more (a classified one only inside its circle)."""
+            return [
+                {
+                    "key": f"footage_request:{request.pk}",
+                    "label": _("Footage request %(number)s approved, awaiting retrieval")
+                    % {"number": request},
+                    "url": request.get_absolute_url(),
+                    "source": "requests",
+                }
+                for request in retrieval_waiting(user=user).order_by("decided_at", "pk")
+            ]
+
+        provider_register("handover_items", retrieval_handover_items)

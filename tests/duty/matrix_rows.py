@@ -7,9 +7,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.accounts.models import Role
+from apps.cameras.models import Camera
+from apps.duty.abnormal import abnormal_report
+from apps.duty.handover import handover_write
+from apps.duty.holds import hold_place, incident_open
 from apps.duty.models import ShiftTemplate
 from apps.duty.services import access_grant, entry_record_in, roster_assign
 from tests.core.matrix import Row, _get
+from tests.duty.helpers import shift_from
 from tests.factories import UserFactory
 
 VIEW = frozenset({Role.DUTY_OPERATOR, Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR})
@@ -20,6 +25,30 @@ ENTRY = PLAN | OPERATOR
 ENTRY_VIEW = ENTRY | {Role.AUDITOR}
 
 
+def _abnormal(world: dict) -> dict:
+    seen = timezone.localtime() - timedelta(minutes=5)
+    return {
+        "category": "suspicious",
+        "camera": world["camera"],
+        "location": "",
+        "occurred_at": seen.strftime("%Y-%m-%dT%H:%M"),
+        "description": "Matrix: someone at the fence",
+        "action_taken": "Patrol sent",
+        "reported_to": world["duty_superior"],
+    }
+
+
+CHIEF = frozenset({Role.SECURITY_CHIEF})
+
+
+def _local(hours_ago: float) -> str:
+    return (timezone.localtime() - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _hold(world: dict) -> dict:
+    return {"cameras": [world["camera"]], "starts_at": _local(2), "ends_at": _local(1)}
+
+
 def _assign(day: str):
     def data(world: dict) -> dict:
         return {"operator": world["duty_operator"], "template": world["duty_template"], "day": day}
@@ -28,8 +57,143 @@ def _assign(day: str):
 
 
 ROWS: list[Row] = [
+    # Emergencies (M-1.5): the security office records incidents and places holds; the chief
+    # lifts; the auditor reads.
+    _get("/duty/incidents/", ATTENDANCE),
+    _get("/duty/incidents/?format=csv", ATTENDANCE),
+    _get("/duty/incidents/new/", PLAN),
+    _get("/duty/incidents/{duty_incident}/", ATTENDANCE),
+    _get("/api/duty/incidents/", ATTENDANCE),
+    _get("/api/duty/incidents/{duty_incident}/", ATTENDANCE),
+    _get("/api/duty/holds/", ATTENDANCE),
+    _get("/api/duty/holds/{duty_hold}/", ATTENDANCE),
+    Row(
+        "POST",
+        "/duty/incidents/new/",
+        PLAN,
+        {"title": "Matrix incident", "occurred_at": _local(1), "description": "Matrix"},
+        ("duty.incident_open", "M-1.5"),
+    ),
+    Row(
+        "POST",
+        "/api/duty/incidents/",
+        PLAN,
+        lambda w: {
+            "title": "Matrix incident, API",
+            "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "description": "Matrix",
+        },
+        ("duty.incident_open", "M-1.5"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/duty/incidents/{duty_incident}/holds/",
+        PLAN,
+        _hold,
+        ("duty.hold_place", "M-1.5"),
+    ),
+    Row(
+        "POST",
+        "/api/duty/incidents/{duty_incident}/holds/",
+        PLAN,
+        lambda w: {
+            "cameras": [w["camera"]],
+            "starts_at": (timezone.now() - timedelta(hours=2)).isoformat(),
+            "ends_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        },
+        ("duty.hold_place", "M-1.5"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/duty/holds/{duty_hold}/lift/",
+        CHIEF,
+        {"reason": "Matrix: case closed"},
+        ("duty.hold_lift", "M-1.5"),
+    ),
+    Row(
+        "POST",
+        "/api/duty/holds/{duty_hold_api}/lift/",
+        CHIEF,
+        {"reason": "Matrix: case closed, API"},
+        ("duty.hold_lift", "M-1.5"),
+        json=True,
+    ),
+    # The shift handover (M-1.2): the operators write and acknowledge, the roster's readers read.
+    _get("/duty/handovers/", VIEW),
+    _get("/duty/handovers/?acknowledged=false&format=csv", VIEW),
+    _get("/duty/handovers/new/", OPERATOR),
+    _get("/duty/handovers/{duty_handover}/", VIEW),
+    _get("/api/duty/handovers/", VIEW),
+    _get("/api/duty/handovers/?acknowledged=false", VIEW),
+    _get("/api/duty/handovers/{duty_handover}/", VIEW),
+    # The matrix operator hands over the shift running now (page), then the one just ended (API).
+    Row(
+        "POST",
+        "/duty/handovers/new/",
+        OPERATOR,
+        {"note": "Matrix handover"},
+        ("duty.handover_write", "M-1.2"),
+    ),
+    Row(
+        "POST",
+        "/api/duty/handovers/",
+        OPERATOR,
+        {"note": "Matrix handover, API"},
+        ("duty.handover_write", "M-1.2"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/duty/handovers/{duty_handover}/acknowledge/",
+        OPERATOR,
+        {},
+        ("duty.handover_acknowledge", "M-1.2"),
+    ),
+    Row(
+        "POST",
+        "/api/duty/handovers/{duty_handover_api}/acknowledge/",
+        OPERATOR,
+        {},
+        ("duty.handover_acknowledge", "M-1.2"),
+        json=True,
+    ),
+    # Abnormal events (M-1.4): the staff on duty report, the security office acknowledges.
+    _get("/duty/abnormal/", ENTRY_VIEW),
+    _get("/duty/abnormal/?acknowledged=false&format=csv", ENTRY_VIEW),
+    _get("/duty/abnormal/new/", ENTRY),
+    _get("/duty/abnormal/{duty_abnormal}/", ENTRY_VIEW),
+    _get("/api/duty/abnormal-events/", ENTRY_VIEW),
+    _get("/api/duty/abnormal-events/?category=suspicious", ENTRY_VIEW),
+    _get("/api/duty/abnormal-events/{duty_abnormal}/", ENTRY_VIEW),
+    Row("POST", "/duty/abnormal/new/", ENTRY, _abnormal, ("duty.abnormal_report", "M-1.4")),
+    Row(
+        "POST",
+        "/api/duty/abnormal-events/",
+        ENTRY,
+        lambda w: {**_abnormal(w), "occurred_at": timezone.now().isoformat()},
+        ("duty.abnormal_report", "M-1.4"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        "/duty/abnormal/{duty_abnormal}/acknowledge/",
+        PLAN,
+        {},
+        ("duty.abnormal_acknowledge", "M-1.4"),
+    ),
+    Row(
+        "POST",
+        "/api/duty/abnormal-events/{duty_abnormal_api}/acknowledge/",
+        PLAN,
+        {},
+        ("duty.abnormal_acknowledge", "M-1.4"),
+        json=True,
+    ),
     _get("/duty/roster/", VIEW),
     _get("/duty/roster/?month=2026-12", VIEW),
+    _get("/duty/roster/pdf/?month=2026-12", VIEW),
     _get("/duty/templates/", VIEW),
     _get("/duty/entries/", ENTRY_VIEW),
     _get("/duty/entries/?inside=true&format=csv", ENTRY_VIEW),
@@ -194,6 +358,32 @@ def world(world: dict) -> dict:
         day = start.date()
         shifts.append(roster_assign(operator=me, template=template, day=day, by=planner))
     my_shift, my_next_shift = shifts
+    # A shift of theirs that ended an hour ago (handed over by the API row), and an outgoing
+    # colleague's two handovers for them to acknowledge (page, API).
+    hour = timedelta(hours=1)
+    shift_from(me, now - 2 * hour - early, 1, by=planner)
+    outgoing = UserFactory(roles=[Role.DUTY_OPERATOR], username="matrix-duty-outgoing")
+    shift_from(outgoing, now - 2 * hour - early, 1, by=planner)
+    shift_from(outgoing, now - early, 1, by=planner)
+    handover = handover_write(by=outgoing, note="Matrix handover for acknowledgement")
+    handover_api = handover_write(by=outgoing, note="Matrix handover for the API")
+    # Two abnormal events reported to the security staff the table logs in as (page, API).
+    superior = UserFactory(roles=[Role.SECURITY_CHIEF], username="matrix-duty-superior")
+    staff = UserFactory(
+        roles=[Role.SECURITY_STAFF], username=f"matrix-{Role.SECURITY_STAFF}", is_staff=True
+    )
+    events = [
+        abnormal_report(
+            by=outgoing,
+            category="other",
+            location="Matrix gate",
+            occurred_at=timezone.now() - hour,
+            description=f"Matrix event {n}",
+            action_taken="Watched",
+            reported_to=staff,
+        )
+        for n in range(2)
+    ]
     assignment = roster_assign(
         operator=operator, template=template, day=date(2026, 12, 1), by=planner
     )
@@ -205,7 +395,27 @@ def world(world: dict) -> dict:
     inside_api = UserFactory(username="matrix-duty-inside-api")
     access_grant(person=inside_api, by=planner)
     entry_api = entry_record_in(by=planner, person=inside_api, purpose="Matrix shift, API")
+    incident = incident_open(
+        by=planner,
+        title="Matrix incident",
+        occurred_at=timezone.now() - hour,
+        description="Matrix emergency",
+    )
+    camera = Camera.objects.get(pk=world["camera"])
+    held = [
+        hold_place(
+            incident=incident,
+            cameras=[camera],
+            starts_at=timezone.now() - 3 * hour,
+            ends_at=timezone.now() - 2 * hour,
+            by=planner,
+        )
+        for _ in range(2)
+    ]
     return {
+        "duty_incident": incident.pk,
+        "duty_hold": held[0].pk,
+        "duty_hold_api": held[1].pk,
         "duty_authorised": authorised.pk,
         "duty_access": access.pk,
         "duty_entry": entry.pk,
@@ -215,4 +425,9 @@ def world(world: dict) -> dict:
         "duty_assignment": assignment.pk,
         "duty_my_shift": my_shift.pk,
         "duty_my_next_shift": my_next_shift.pk,
+        "duty_handover": handover.pk,
+        "duty_handover_api": handover_api.pk,
+        "duty_superior": superior.pk,
+        "duty_abnormal": events[0].pk,
+        "duty_abnormal_api": events[1].pk,
     }
