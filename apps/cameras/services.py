@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Department, User
 from apps.audit.services import changes_between, event_append
 from apps.core.exceptions import RuleViolation
+from apps.core.providers import provided
 
 from .inputs import (
     camera_channel_check,
@@ -77,12 +78,18 @@ def _check_vendor_engineer(by: User | None, vendor: Department | None) -> None:
         raise RuleViolation(_("This camera is maintained by another company."), clause="M-1.3")
 
 
-def _require_work_order(by: User | None, work_order: str) -> str:
+def _require_work_order(by: User | None, work_order: str, camera: Camera | None = None) -> str:
     work_order = (work_order or "").strip()
     if by is not None and not work_order:
         raise RuleViolation(_("A work-order reference is required for any change."), clause="M-1.3")
     if "\x00" in work_order or len(work_order) > 64:
         raise RuleViolation(_("A work-order reference has up to 64 characters."), clause="M-1.3")
+    if by is not None and camera is not None and camera.pk is not None:
+        # Apps above say which work orders they hold the camera to (maintenance: the open
+        # fault ticket's number); cameras knows none of them (apps/core/providers.py).
+        refusals = provided("work_order_refusals", user=by, camera=camera, work_order=work_order)
+        if refusals:
+            raise RuleViolation(str(refusals[0]), clause="M-1.3")
     return work_order
 
 
@@ -162,7 +169,7 @@ def camera_update(*, camera: Camera, by: User, work_order: str, **changes: Any) 
             _("Only the maintenance vendor's engineers may change camera settings."),
             clause="M-1.3",
         )
-    work_order = _require_work_order(by, work_order)
+    work_order = _require_work_order(by, work_order, camera)
     unknown = set(changes) - set(CAMERA_SETTING_FIELDS)
     if unknown:
         raise RuleViolation(
@@ -230,7 +237,7 @@ def camera_credentials_replace(
         raise RuleViolation(
             _("Only the maintenance vendor's engineers may replace credentials."), clause="M-1.1a"
         )
-    work_order = _require_work_order(by, work_order)
+    work_order = _require_work_order(by, work_order, camera)
     if not password:
         raise RuleViolation(_("Enter the new password."))
     _fields, username, password = camera_input_clean(
@@ -259,7 +266,7 @@ def camera_reference_set(
             _("Only the maintenance vendor's engineers may re-take the reference picture."),
             clause="M-4.1a",
         )
-    work_order = _require_work_order(by, work_order)
+    work_order = _require_work_order(by, work_order, camera)
     camera.reference_snapshot.save(f"{camera.code}.jpg", ContentFile(jpeg), save=False)
     camera.save(update_fields=["reference_snapshot", "updated_at"])
     event_append(

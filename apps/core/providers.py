@@ -24,6 +24,10 @@ are called with and return:
     language), ``url`` (may be empty: the user may not open what it points to), ``kind`` (a short
     code, e.g. ``"preservation_hold"``) and ``source``. The cameras app's camera page reads them
     (cameras sits below duty: it cannot import the apps that know something about a camera).
+``work_order_refusals`` ``(*, user, camera, work_order)`` → sentences (text in the request's
+    language), one per reason ``work_order`` cannot cover a change of ``camera`` by ``user``;
+    empty: accepted. The cameras services read them before changing an existing camera
+    (maintenance: a vendor's change of a camera with an open fault ticket names the ticket).
 ``footage_holds`` ``(*, user, cameras, start, end)`` → dicts with ``camera_ids`` (those of
     ``cameras`` — ids or Camera rows — the hold covers), ``starts_at``, ``ends_at`` (aware),
     ``label``, ``url`` and ``source``: the live preservation holds (M-1.5) overlapping the span
@@ -35,7 +39,13 @@ docs/duty.md.
 
 from collections.abc import Callable
 
-PROVIDER_NAMES = ("handover_items", "day_log_entries", "camera_notices", "footage_holds")
+PROVIDER_NAMES = (
+    "handover_items",
+    "day_log_entries",
+    "camera_notices",
+    "footage_holds",
+    "work_order_refusals",
+)
 
 _PROVIDERS: dict[str, list[Callable[..., list]]] = {name: [] for name in PROVIDER_NAMES}
 

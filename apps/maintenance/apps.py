@@ -6,11 +6,16 @@ class MaintenanceConfig(AppConfig):
     name = "apps.maintenance"
     verbose_name = _("Maintenance")
 
+    def demo_data(self) -> list[str]:
+        from .demo import demo_maintenance_create
+
+        return demo_maintenance_create()
+
     def ready(self) -> None:
         from apps.core.dashboard import dashboard_register
         from apps.core.navigation import NavItem, nav_register
 
-        from . import daylog, selectors
+        from . import daylog, selectors, weekly_test
 
         nav_register(
             NavItem(
@@ -40,13 +45,27 @@ class MaintenanceConfig(AppConfig):
             )
         )
         dashboard_register(selectors.dashboard_cards)
+        nav_register(
+            NavItem(
+                "maintenance_function_tests",
+                _("Weekly function tests"),
+                "bi-clipboard-check",
+                weekly_test.VIEW_ROLES,
+                order=38,
+            )
+        )
         dashboard_register(daylog.dashboard_cards)
+        dashboard_register(weekly_test.dashboard_cards)
 
         from apps.core.providers import provider_register
 
         # Duty's shift handover and the O&M day log read these (apps/core/providers.py).
         provider_register("handover_items", selectors.ticket_handover_items)
         provider_register("day_log_entries", selectors.ticket_day_log_entries)
+        # A vendor's settings change of a camera with an open ticket names that ticket.
+        from .work_orders import ticket_work_order_refusals
+
+        provider_register("work_order_refusals", ticket_work_order_refusals)
 
         from apps.core.admin_config import schedule_labels_register
 

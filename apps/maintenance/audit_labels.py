@@ -26,9 +26,14 @@ action_labels_register(
         "maintenance.daylog_sign": _("O&M log day countersigned"),
         "maintenance.daylog_addendum_add": _("Addendum to a countersigned O&M log day added"),
         "maintenance.daylog_addendum_sign": _("Addendum to an O&M log day signed"),
+        "maintenance.daylog_pdf": _("O&M log printed as PDF"),
         "maintenance.daylog_overdue": _(
             "O&M log day not countersigned 24 h after its end: security office notified"
         ),
+        "maintenance.function_test_marker": _(
+            "Weekly function test started: marker event of the logging test"
+        ),
+        "maintenance.function_test_sign": _("Weekly function test signed"),
         "maintenance.ticket_sla_breach": _(
             "Fault ticket past its deadline: security chief notified"
         ),

@@ -154,3 +154,20 @@ class DayLogAddendumForm(forms.Form):
     text = forms.CharField(
         label=_("correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+
+class FunctionTestSignForm(forms.Form):
+    """The retrieval's result of the weekly function test (M-2.1)."""
+
+    retrieval_ok = forms.TypedChoiceField(
+        label=_("footage retrieved"),
+        choices=[("yes", _("Yes, the footage was found and played")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    retrieval_note = forms.CharField(
+        label=_("retrieval result"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )

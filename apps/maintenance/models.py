@@ -547,3 +547,51 @@ class DayLogAddendum(models.Model):
         if self.signed_at is not None:
             raise SignedRecordError("a signed addendum is not deleted")
         return super().delete(*args, **kwargs)
+
+
+# --- the weekly function test (M-2.1)
+
+
+class FunctionTest(models.Model):
+    """The security office's weekly test of the key functions (每周检查测试, M-2.1): a
+    retrieval of a random camera at a random moment of the last 30 days (the tester records
+    the result), and a marker event written through the audit chain and read back to prove the
+    system's logging works; signed."""
+
+    week = models.DateField(_("week starting"), unique=True)  # the Monday, local
+    camera = models.ForeignKey(
+        Camera, verbose_name=_("camera"), on_delete=models.PROTECT, related_name="+"
+    )
+    moment = models.DateTimeField(_("moment to retrieve"))
+    proposed_at = models.DateTimeField(_("started at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("test started by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    marker_sequence = models.PositiveBigIntegerField(_("marker event sequence"))
+    marker_hash = models.CharField(_("marker event hash"), max_length=64)
+    marker_verified = models.BooleanField(_("marker read back and verified"), default=False)
+    retrieval_ok = models.BooleanField(_("footage retrieved"), null=True, blank=True)
+    retrieval_note = models.TextField(_("retrieval result"), blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("weekly function test")
+        verbose_name_plural = _("weekly function tests")
+
+    def __str__(self) -> str:
+        return self.week.isoformat()
+
+    def get_absolute_url(self) -> str:
+        return reverse("maintenance_function_test", args=[self.pk])

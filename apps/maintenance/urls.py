@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import daylog_views, views
+from . import daylog_pdf, daylog_views, report_views, views, weekly_test_views
 
 urlpatterns = [
     # the O&M daily log (M-2.2)
     path("daylog/", daylog_views.daylog_month_view, name="maintenance_daylog"),
+    path(
+        "daylog-month/<str:month>/pdf/",
+        daylog_pdf.daylog_month_pdf_view,
+        name="maintenance_daylog_month_pdf",
+    ),
     path("daylog/<str:day>/", daylog_views.daylog_day_view, name="maintenance_daylog_day"),
+    path("daylog/<str:day>/pdf/", daylog_pdf.daylog_day_pdf_view, name="maintenance_daylog_pdf"),
     path(
         "daylog/<str:day>/entry/", daylog_views.daylog_entry_view, name="maintenance_daylog_entry"
     ),
@@ -19,6 +25,29 @@ urlpatterns = [
         "daylog-addenda/<int:pk>/sign/",
         daylog_views.daylog_addendum_sign_view,
         name="maintenance_daylog_addendum_sign",
+    ),
+    # the monthly vendor SLA report (M-2.4)
+    path("reports/sla/", report_views.sla_report_view, name="maintenance_sla_report"),
+    # the weekly function test (M-2.1)
+    path(
+        "function-tests/",
+        weekly_test_views.function_test_list_view,
+        name="maintenance_function_tests",
+    ),
+    path(
+        "function-tests/start/",
+        weekly_test_views.function_test_start_view,
+        name="maintenance_function_test_start",
+    ),
+    path(
+        "function-tests/<int:pk>/",
+        weekly_test_views.function_test_detail_view,
+        name="maintenance_function_test",
+    ),
+    path(
+        "function-tests/<int:pk>/sign/",
+        weekly_test_views.function_test_sign_view,
+        name="maintenance_function_test_sign",
     ),
     path("contracts/", views.ContractRegisterView.as_view(), name="maintenance_contracts"),
     path("contracts/new/", views.contract_create_view, name="maintenance_contract_create"),

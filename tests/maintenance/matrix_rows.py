@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.cameras.models import Camera
-from apps.maintenance import daylog, services
-from apps.maintenance.models import TicketPhoto
+from apps.maintenance import daylog, services, weekly_test
+from apps.maintenance.models import FunctionTest, TicketPhoto
 from tests.core.matrix import (
     JPEG,
     NO_CAMERA_ACCESS,
@@ -151,6 +151,9 @@ DAYLOG_ROWS = [
     _get("/maintenance/daylog/?month=2026-03", DAYLOG_READERS),
     _get("/maintenance/daylog/{daylog_day}/", DAYLOG_READERS),
     _get("/maintenance/daylog/{daylog_signed_day}/", DAYLOG_READERS),
+    # the Chinese PDFs (unsigned: the day is not countersigned, March 2026 has no log)
+    _get("/maintenance/daylog/{daylog_day}/pdf/", DAYLOG_READERS),
+    _get("/maintenance/daylog-month/2026-03/pdf/", DAYLOG_READERS),
     Row(
         "POST",
         "/maintenance/daylog/{daylog_today}/entry/",
@@ -181,8 +184,36 @@ DAYLOG_ROWS = [
     ),
 ]
 
+FUNCTION_TEST_ROWS = [
+    # the weekly function test (M-2.1)
+    _get("/maintenance/function-tests/", DAYLOG_READERS),
+    _get("/maintenance/function-tests/{function_test}/", DAYLOG_READERS),
+    Row(
+        "POST",
+        "/maintenance/function-tests/start/",
+        SIGNERS,
+        None,
+        ("maintenance.function_test_marker", "M-2.1"),
+    ),
+    Row(
+        "POST",
+        "/maintenance/function-tests/{function_test}/sign/",
+        SIGNERS,
+        {"retrieval_ok": "yes", "retrieval_note": "Played"},
+        ("maintenance.function_test_sign", "M-2.1"),
+    ),
+]
+
+SLA_REPORT_READERS = frozenset(
+    {Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR, Role.VENDOR_ENGINEER}
+)
+
 ROWS = [
+    # the monthly vendor SLA report (M-2.4): a vendor engineer's is their company's
+    _get("/maintenance/reports/sla/", SLA_REPORT_READERS),
+    _get("/maintenance/reports/sla/?month=2026-03&vendor={other_vendor}", SLA_REPORT_READERS),
     *DAYLOG_ROWS,
+    *FUNCTION_TEST_ROWS,
     # contracts (M-2.4)
     _get("/maintenance/contracts/", CONTRACT_READERS),
     _get("/maintenance/contracts/?format=csv", CONTRACT_READERS),
@@ -244,7 +275,11 @@ ROWS = [
 def world(world: dict) -> dict:
     vendor = world["vendor"]
     other_camera = Camera.objects.get(pk=world["other_camera"])
-    camera = Camera.objects.get(pk=world["camera"])
+    # The tickets' own camera of the vendor: the shared camera's rows change its settings
+    # under their own work order, which an open ticket would refuse (its number is the
+    # work order while it is open).
+    shared = Camera.objects.get(pk=world["camera"])
+    camera = CameraFactory(code="MX-MAINT", vendor=vendor, location=shared.location)
     staff = UserFactory(roles=[Role.SECURITY_STAFF], username="mx-maint-staff")
     operator = UserFactory(roles=[Role.DUTY_OPERATOR], username="mx-maint-operator")
     engineer = UserFactory(
@@ -318,7 +353,13 @@ def world(world: dict) -> dict:
     )
     addendum = daylog.day_log_addendum_add(by=operator, day=signed_day, text="HALL-2 missed")
 
+    # last week's test, not signed (this week's is started by the start row)
+    last_week = weekly_test.function_test_start(by=staff)
+    FunctionTest.objects.filter(pk=last_week.pk).update(week=last_week.week - timedelta(weeks=1))
+
     return {
+        "function_test": last_week.pk,
+        "other_vendor": other_camera.vendor_id,
         "daylog_today": today.isoformat(),
         "daylog_day": (today - timedelta(days=1)).isoformat(),
         "daylog_signed_day": signed_day.isoformat(),

@@ -1,0 +1,50 @@
+"""The monthly vendor SLA report page (M-2.4)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Department, Role
+
+from . import reports
+from .daylog_views import _month
+
+REPORT_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR, Role.VENDOR_ENGINEER)
+
+
+@login_required
+def sla_report_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_superuser or user.has_any_role(*REPORT_ROLES)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    text = request.GET.get("month", "")
+    chosen = _month(text) if text else None
+    if text and chosen is None:
+        messages.error(request, _("Give the month as YYYY-MM; this month is shown."))
+    year, month = chosen or (today.year, today.month)
+    vendors = Department.objects.filter(kind=Department.Kind.MAINTENANCE_VENDOR)
+    if user.is_vendor_engineer:
+        vendors = vendors.filter(pk=user.department_id)  # their company only (M-1.3)
+    vendor_id = request.GET.get("vendor") or None
+    vendor = vendors.filter(pk=vendor_id).first() if vendor_id and vendor_id.isdigit() else None
+    if user.is_vendor_engineer and vendor is None:
+        vendor = vendors.first()
+    report = reports.sla_report(
+        user=user, year=year, month=month, vendor_id=vendor.pk if vendor else None
+    )
+    return render(
+        request,
+        "maintenance/sla_report.html",
+        {
+            "report": report,
+            "vendors": vendors,
+            "vendor": vendor,
+            "month": f"{year:04d}-{month:02d}",
+            "chart_max": max([n for _, n in report.by_camera] or [1]),
+        },
+    )
