@@ -16,6 +16,7 @@ ROWS = [
     _get("/exports/{colleague_export}/progress/", set(), not_found=EVERYONE),
     _get("/exports/{colleague_export}/download/", set(), not_found=EVERYONE),
     _get("/api/exports/{colleague_export}/", set(), not_found=EVERYONE),
+    _get("/api/exports/{colleague_export}/download/", set(), not_found=EVERYONE),
     Row("POST", "/cameras/?format=csv", VIEWERS, None, REQUESTED),
     Row("POST", "/patrol/?format=csv", VIEWERS, None, REQUESTED),
     Row("POST", "/patrol/faults/?format=csv", VIEWERS, None, REQUESTED),

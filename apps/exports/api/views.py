@@ -1,13 +1,17 @@
 """/api/exports/: the user's own background exports (issue 15); POST starts one for a register
 and a search (the register page's query string), as the register's export button does."""
 
+from django.http import FileResponse
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from apps.core.api.permissions import IsAuthenticatedUser
+from apps.core.exceptions import RuleViolation
 
 from .. import selectors, services
 from ..models import ExportJob
@@ -35,9 +39,10 @@ class ExportJobSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, job: ExportJob) -> str | None:
+        """The API's own download (a token works), while the file is there."""
         if job.state != ExportJob.State.DONE or services.export_is_expired(job):
             return None
-        return reverse("export_download", args=[job.pk])
+        return reverse("export-download", args=[job.pk])
 
 
 class ExportRequestSerializer(serializers.Serializer):
@@ -73,3 +78,39 @@ class ExportJobViewSet(
         except PermissionError:
             raise PermissionDenied from None
         return Response(ExportJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="the CSV"),
+            404: OpenApiResponse(description="not yours, or no such export"),
+            409: OpenApiResponse(description="not finished yet"),
+            410: OpenApiResponse(description="expired: its file is gone, export again"),
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """The finished file, to its owner only (others: 404), each download audited (M-4.2),
+        as the page's download link; an API token is enough (issue 15)."""
+        job = self.get_object()
+        if services.export_is_expired(job):
+            return Response({"detail": "This export has expired."}, status=status.HTTP_410_GONE)
+        if job.state != ExportJob.State.DONE:
+            return Response(
+                {"detail": "This export has not finished yet.", "state": job.state},
+                status=status.HTTP_409_CONFLICT,
+            )
+        try:
+            path = services.export_download(job=job, by=request.user)
+        except RuleViolation:  # purged meanwhile
+            return Response({"detail": "This export has expired."}, status=status.HTTP_410_GONE)
+        except FileNotFoundError:
+            raise NotFound from None
+        response = FileResponse(
+            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+            as_attachment=True,
+            filename=job.download_name,
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
