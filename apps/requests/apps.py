@@ -10,6 +10,11 @@ class FootageRequestsConfig(AppConfig):
     label = "footage_requests"
     verbose_name = _("Footage requests")
 
+    def demo_data(self) -> list[str]:
+        from .demo import demo_requests_create
+
+        return demo_requests_create()
+
     def ready(self) -> None:
         from django.urls import reverse
 

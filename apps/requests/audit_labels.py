@@ -27,5 +27,7 @@ action_labels_register(
         "requests.copy_link_revoke": _("Download link for a footage copy revoked"),
         "requests.copy_download": _("Footage copy downloaded"),
         "requests.copy_download_refused": _("Footage copy download refused"),
+        "requests.request_pdf": _("Footage request form printed as PDF"),
+        "requests.access_register_pdf": _("Footage access register printed as PDF"),
     }
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import delegation_views, links_views, views
+from . import delegation_views, links_views, pdf_views, views
 
 urlpatterns = [
     path("", views.FootageRequestRegisterView.as_view(), name="footage_requests"),
@@ -8,6 +8,11 @@ urlpatterns = [
     path("new/", views.request_file_view, name="footage_request_new"),
     path("policy/", views.routing_policy_view, name="footage_request_policy"),
     path("access-register/", views.AccessRegisterView.as_view(), name="footage_access_register"),
+    path(
+        "access-register/pdf/",
+        pdf_views.access_register_pdf_view,
+        name="footage_access_register_pdf",
+    ),
     path(
         "delegations/",
         delegation_views.DelegationRegisterView.as_view(),
@@ -25,6 +30,7 @@ urlpatterns = [
         name="footage_delegation_revoke",
     ),
     path("<int:pk>/", views.request_detail_view, name="footage_request_detail"),
+    path("<int:pk>/pdf/", pdf_views.request_pdf_view, name="footage_request_pdf"),
     path("<int:pk>/edit/", views.request_edit_view, name="footage_request_edit"),
     path("<int:pk>/attach/", views.request_attach_view, name="footage_request_attach"),
     path("<int:pk>/submit/", views.request_submit_view, name="footage_request_submit"),

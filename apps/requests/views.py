@@ -512,6 +512,7 @@ class AccessRegisterView(RegisterListView):
     register_name = "requests.access"
     filterset_class = AccessRegisterFilterSet
     title = gettext_lazy("Footage access register (台账)")
+    template_name = "requests/access_register.html"
     allowed_roles = selectors.REGISTER_ROLES
     csv_filename = "footage-access-register.csv"
     headers = (

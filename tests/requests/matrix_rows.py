@@ -183,6 +183,9 @@ def _link(world: dict) -> dict:
 
 
 ROWS = [
+    # The Chinese PDFs (M-3.5, M-3.4), scoped as the pages.
+    _get("/requests/{req_student}/pdf/", STUDENT_SEERS, not_found=STUDENT_HIDDEN),
+    _get("/requests/access-register/pdf/", REGISTER),
     # Download links of a copy (M-3.4): the custodian issues, the office revokes, the
     # recipient (the filer, matrix-applicant) alone downloads; anyone else 404.
     Row(
