@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -165,6 +166,19 @@ def checks_flagged(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck
     )
 
 
+def _camera_codes(ids: set[int]) -> dict[int, str]:
+    """Camera id → code for a few hundred ids: on PostgreSQL one array parameter
+    (``= ANY(%s)``), not an IN list of hundreds of placeholders to compile and split."""
+    if connection.vendor != "postgresql":
+        return dict(Camera.objects.filter(pk__in=ids).values_list("pk", "code"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT "id", "code" FROM "{Camera._meta.db_table}" WHERE "id" = ANY(%s)',
+            [sorted(ids)],
+        )
+        return dict(cursor.fetchall())
+
+
 class ChecksInCameraOrder(Sequence):
     """A run's checks in camera code order, for a paginator: the ids and camera codes of all
     of them first (the run's index, then the cameras by primary key), the full rows with
@@ -175,9 +189,7 @@ class ChecksInCameraOrder(Sequence):
     def __init__(self, checks: QuerySet[PatrolCheck]):
         self._checks = checks
         keyed = list(checks.order_by().values_list("pk", "camera_id"))
-        codes = dict(
-            Camera.objects.filter(pk__in={camera for _, camera in keyed}).values_list("pk", "code")
-        )
+        codes = _camera_codes({camera for _, camera in keyed})
         self._ids = [pk for pk, camera in sorted(keyed, key=lambda row: (codes[row[1]], row[0]))]
 
     def __len__(self) -> int:
@@ -209,10 +221,22 @@ def checks_awaiting_review(*, run: PatrolRun, user: User | None) -> QuerySet[Pat
 
 
 def checks_not_checked(*, run: PatrolRun, user: User) -> QuerySet[PatrolCheck]:
+    # The list shows the camera and the reason only: not the check's diagnosis documents.
     return (
         _scoped_checks(run=run, user=user)
         .filter(state=PatrolCheck.State.NOT_CHECKED)
         .select_related("camera")
+        .only(
+            "run_id",
+            "state",
+            "reason",
+            "reason_code",
+            "reason_params",
+            "findings",  # a picture reason's text is its findings' (check_reason_text)
+            "camera__id",
+            "camera__code",
+            "camera__name",
+        )
     )
 
 
@@ -233,8 +257,12 @@ def check_image_get(*, user: User, pk: int, kind: str):
 
 def run_reviewers(*, run: PatrolRun) -> set[int]:
     """Ids of everyone who reviewed a result of the run, whichever camera (M-2.2)."""
+    # No ordering: the model's (run, camera) would join the DISTINCT and read every row.
     return set(
-        run.checks.exclude(reviewed_by=None).values_list("reviewed_by", flat=True).distinct()
+        run.checks.exclude(reviewed_by=None)
+        .order_by()
+        .values_list("reviewed_by", flat=True)
+        .distinct()
     )
 
 

@@ -92,7 +92,7 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
 
 
 FLAGGED_PER_PAGE = 25
-NOT_CHECKED_SHOWN = 50
+NOT_CHECKED_SHOWN = 25  # as many as a page of flagged results
 
 
 class FlaggedFilterForm(forms.Form):

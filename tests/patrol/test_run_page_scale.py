@@ -193,3 +193,29 @@ def test_run_page_pages_in_chinese(client, duty_operator, big_run):
     assert '<html lang="zh-hans">' in page and "异常结果" in page
     assert "第 2 / 3 页 · 共 60 条记录" in page and "上一页" in page and "下一页" in page
     assert 'aria-label="诊断结论"' in page  # the verdict filter's label
+
+
+def test_run_page_queries_do_not_grow_with_cameras_not_checked(
+    client, duty_operator, cameras, django_assert_max_num_queries
+):
+    # The not-checked list reads what it shows (camera, reason) in the page's queries: no
+    # query per camera for a field it left out (issue 15).
+    def not_checked(run, n):
+        PatrolCheck.objects.filter(run=run, camera__in=cameras[:n]).update(
+            state=PatrolCheck.State.NOT_CHECKED,
+            verdict="",
+            reason="No answer on port 554.",
+            reason_code="tcp_timeout",
+            reason_params={"address": "10.0.0.1:554", "seconds": 3.0},
+        )
+        return run
+
+    few = not_checked(_run(cameras, ["ok"] * 70), 2)
+    many = not_checked(_run(cameras, ["ok"] * 70), 40)
+    client.force_login(duty_operator)
+    client.get(f"/patrol/{few.pk}/")
+    with django_assert_max_num_queries(14) as few_queries:
+        assert client.get(f"/patrol/{few.pk}/").status_code == 200
+    with django_assert_max_num_queries(len(few_queries)):
+        page = client.get(f"/patrol/{many.pk}/").content.decode()
+    assert "The first 25 of 40 cameras not checked, by code." in page
