@@ -153,7 +153,7 @@ DAYLOG_ROWS = [
     _get("/maintenance/daylog/{daylog_signed_day}/", DAYLOG_READERS),
     # the Chinese PDFs (unsigned: the day is not countersigned, March 2026 has no log)
     _get("/maintenance/daylog/{daylog_day}/pdf/", DAYLOG_READERS),
-    _get("/maintenance/daylog-month/2026-03/pdf/", DAYLOG_READERS),
+    _get("/maintenance/daylog-month/{daylog_month}/pdf/", DAYLOG_READERS),
     Row(
         "POST",
         "/maintenance/daylog/{daylog_today}/entry/",
@@ -361,6 +361,7 @@ def world(world: dict) -> dict:
         "function_test": last_week.pk,
         "other_vendor": other_camera.vendor_id,
         "daylog_today": today.isoformat(),
+        "daylog_month": "2026-03",
         "daylog_day": (today - timedelta(days=1)).isoformat(),
         "daylog_signed_day": signed_day.isoformat(),
         "daylog_addendum": addendum.pk,
