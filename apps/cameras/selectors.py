@@ -34,6 +34,24 @@ def camera_list(*, user: User) -> QuerySet[Camera]:
     return qs.none()
 
 
+def camera_scope_q(*, user: User, via: str = "camera") -> Q | None:
+    """camera_list's rule as a condition on another model's camera (``via`` names that
+    field): None when the user sees every camera, a condition matching nothing when none.
+
+    A join condition (``camera.vendor_id = …``) the planner applies row by row; the
+    equivalent ``camera IN (a vendor's cameras)`` made it read and hash all of a vendor's
+    thousands of cameras for each run page and run list (issue 15)."""
+    if user.is_superuser:
+        return None
+    if user.is_vendor_engineer:
+        if not user.department_id:
+            return Q(pk__in=[])
+        return Q(**{f"{via}__vendor_id": user.department_id})
+    if user.has_any_role(*VIEW_ROLES):
+        return None
+    return Q(pk__in=[])
+
+
 def camera_get(*, user: User, pk: int) -> Camera:
     return get_object_or_404(camera_list(user=user), pk=pk)  # out of scope = 404
 

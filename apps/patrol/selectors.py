@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.cameras.models import Camera
-from apps.cameras.selectors import CHECK_ROLES, camera_actions, camera_list
+from apps.cameras.selectors import CHECK_ROLES, camera_actions, camera_scope_q
 
 from .models import FaultRecord, PatrolCheck, PatrolRun
 
@@ -43,10 +43,10 @@ def _scoped_checks(*, run: PatrolRun, user: User | None) -> QuerySet[PatrolCheck
     judge the whole run: the finish event, the countersignature rule)."""
     if user is None:
         return run.checks.all()
-    cameras = camera_list(user=user)
-    if not cameras.query.has_filters():  # every camera: no ``camera_id IN (all)`` semi-join
+    scope = camera_scope_q(user=user)
+    if scope is None:  # every camera: no condition at all
         return run.checks.all()
-    return run.checks.filter(camera__in=cameras.values("pk"))
+    return run.checks.filter(scope)
 
 
 def run_list(*, user: User) -> QuerySet[PatrolRun]:
@@ -57,9 +57,7 @@ def run_list(*, user: User) -> QuerySet[PatrolRun]:
     # The list shows who countersigned; the run page's other people and places: run_get.
     qs = PatrolRun.objects.select_related("signed_by")
     if user.is_vendor_engineer and not user.is_superuser:
-        in_scope = PatrolCheck.objects.filter(
-            run=OuterRef("pk"), camera__in=camera_list(user=user).values("pk")
-        )
+        in_scope = PatrolCheck.objects.filter(camera_scope_q(user=user), run=OuterRef("pk"))
         qs = qs.filter(Exists(in_scope))
     return qs
 
@@ -130,9 +128,9 @@ def runs_with_progress(runs: Iterable[PatrolRun], *, user: User) -> list[PatrolR
     runs = list(runs)
     live = [run.pk for run in runs if _tally(run, user) is None]  # running, or scoped
     checks = PatrolCheck.objects.filter(run__in=live)
-    cameras = camera_list(user=user)
-    if cameras.query.has_filters():  # a scope (a vendor's company) or none at all
-        checks = checks.filter(camera__in=cameras.values("pk"))
+    scope = camera_scope_q(user=user)
+    if scope is not None:  # a scope (a vendor's company) or none at all
+        checks = checks.filter(scope)
     grouped = {
         row.pop("run_id"): row
         for row in (
@@ -152,9 +150,9 @@ def check_list(*, user: User, run: PatrolRun | None = None) -> QuerySet[PatrolCh
     A user who sees every camera gets no camera condition at all: ``camera_id IN (every
     camera)`` made each page and count of millions of checks a semi-join (issue 15)."""
     qs = PatrolCheck.objects.select_related("camera__location", "reviewed_by", "run")
-    cameras = camera_list(user=user)
-    if cameras.query.has_filters():  # a scope (a vendor's company) or none at all
-        qs = qs.filter(camera__in=cameras.values("pk"))
+    scope = camera_scope_q(user=user)
+    if scope is not None:  # a scope (a vendor's company) or none at all
+        qs = qs.filter(scope)
     return qs.filter(run=run) if run is not None else qs
 
 
@@ -374,7 +372,7 @@ def fault_record_list(*, user: User) -> QuerySet[FaultRecord]:
     """Fault records (M-2.3) of the cameras in the user's scope (a vendor engineer: their
     company's, M-1.3); nobody outside the camera roles."""
     qs = FaultRecord.objects.select_related("camera__location", "confirmed_by")
-    cameras = camera_list(user=user)
-    if cameras.query.has_filters():  # a scope (or none at all); every camera: no semi-join
-        qs = qs.filter(camera__in=cameras.values("pk"))
+    scope = camera_scope_q(user=user)
+    if scope is not None:  # a scope (or none at all); every camera: no condition
+        qs = qs.filter(scope)
     return qs
