@@ -27,6 +27,7 @@ action_labels_register(
         "maintenance.daylog_addendum_add": _("Addendum to a countersigned O&M log day added"),
         "maintenance.daylog_addendum_sign": _("Addendum to an O&M log day signed"),
         "maintenance.daylog_pdf": _("O&M log printed as PDF"),
+        "maintenance.sla_report_pdf": _("Vendor SLA report printed as PDF"),
         "maintenance.daylog_overdue": _(
             "O&M log day not countersigned 24 h after its end: security office notified"
         ),

@@ -5,19 +5,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Department, Role
+from apps.audit.services import event_append
+from apps.core.pdf import pdf_response, render_pdf
 
 from . import reports
+from .daylog_pdf import PDF_LANGUAGE
 from .daylog_views import _month
 
 REPORT_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR, Role.VENDOR_ENGINEER)
 
 
-@login_required
-def sla_report_view(request: HttpRequest) -> HttpResponse:
+def _report_context(request: HttpRequest) -> dict:
     user = request.user
     if not (user.is_superuser or user.has_any_role(*REPORT_ROLES)):
         raise PermissionDenied
@@ -37,14 +39,38 @@ def sla_report_view(request: HttpRequest) -> HttpResponse:
     report = reports.sla_report(
         user=user, year=year, month=month, vendor_id=vendor.pk if vendor else None
     )
-    return render(
-        request,
-        "maintenance/sla_report.html",
-        {
-            "report": report,
-            "vendors": vendors,
-            "vendor": vendor,
-            "month": f"{year:04d}-{month:02d}",
-            "chart_max": max([n for _, n in report.by_camera] or [1]),
+    return {
+        "report": report,
+        "vendors": vendors,
+        "vendor": vendor,
+        "month": f"{year:04d}-{month:02d}",
+        "chart_max": max([n for _, n in report.by_camera] or [1]),
+    }
+
+
+@login_required
+def sla_report_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "maintenance/sla_report.html", _report_context(request))
+
+
+@login_required
+def sla_report_pdf_view(request: HttpRequest) -> HttpResponse:
+    """The same report as a Chinese PDF (the shared kit), audited as an export (M-2.4)."""
+    context = _report_context(request)  # the role check and the scope first
+    with translation.override(PDF_LANGUAGE):
+        title = _("Vendor SLA report %(month)s") % {"month": context["month"]}
+        pdf = render_pdf("maintenance/sla_report_pdf.html", context, request=request, title=title)
+    event_append(
+        actor=request.user,
+        action="maintenance.sla_report_pdf",
+        target_type="maintenance.sla_report",
+        target_id=context["month"],
+        target_label=context["month"],
+        clause="M-2.4",
+        data={
+            "month": context["month"],
+            "vendor": context["vendor"].name if context["vendor"] else None,
+            "tickets": context["report"].total.tickets,
         },
     )
+    return pdf_response(pdf, f"维保服务时限月报-{context['month']}.pdf")

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     # the monthly vendor SLA report (M-2.4)
     path("reports/sla/", report_views.sla_report_view, name="maintenance_sla_report"),
+    path("reports/sla/pdf/", report_views.sla_report_pdf_view, name="maintenance_sla_report_pdf"),
     # the weekly function test (M-2.1)
     path(
         "function-tests/",

@@ -212,6 +212,7 @@ ROWS = [
     # the monthly vendor SLA report (M-2.4): a vendor engineer's is their company's
     _get("/maintenance/reports/sla/", SLA_REPORT_READERS),
     _get("/maintenance/reports/sla/?month=2026-03&vendor={other_vendor}", SLA_REPORT_READERS),
+    _get("/maintenance/reports/sla/pdf/?month=2026-03", SLA_REPORT_READERS),
     *DAYLOG_ROWS,
     *FUNCTION_TEST_ROWS,
     # contracts (M-2.4)

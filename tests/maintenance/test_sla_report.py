@@ -104,3 +104,17 @@ def test_the_page_and_the_vendor_s_scope(client, month, security_staff, vendor_e
     mine = client.get("/maintenance/reports/sla/?month=2026-03")
     assert mine.context["report"].total.tickets == 4  # their company's only
     assert b"OTHER-9" not in mine.content
+
+
+def test_the_report_prints_as_a_chinese_pdf(client, month, security_staff, vendor_engineer):
+    from apps.audit.models import AuditEvent
+    from tests.pdfcheck import assert_cjk_fonts, pdf_text
+
+    client.force_login(vendor_engineer)
+    answer = client.get("/maintenance/reports/sla/pdf/?month=2026-03")
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    assert_cjk_fonts(answer.content)
+    text = pdf_text(answer.content)
+    assert month["late"].number in text and "OTHER-9" not in text  # their company's only
+    event = AuditEvent.objects.get(action="maintenance.sla_report_pdf")
+    assert event.clause == "M-2.4" and event.data["tickets"] == 4
