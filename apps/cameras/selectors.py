@@ -25,18 +25,14 @@ def camera_list(*, user: User) -> QuerySet[Camera]:
     A vendor engineer without a company sees none (not the cameras that have no vendor).
     """
     qs = Camera.objects.select_related("location__site", "recorder", "vendor")
-    if user.is_superuser:
-        return qs
-    if user.is_vendor_engineer:
-        return qs.filter(vendor_id=user.department_id) if user.department_id else qs.none()
-    if user.has_any_role(*VIEW_ROLES):
-        return qs
-    return qs.none()
+    scope = camera_scope_q(user=user, via="")
+    return qs if scope is None else qs.filter(scope)
 
 
 def camera_scope_q(*, user: User, via: str = "camera") -> Q | None:
-    """camera_list's rule as a condition on another model's camera (``via`` names that
-    field): None when the user sees every camera, a condition matching nothing when none.
+    """The cameras ``user`` may see (the rule camera_list applies) as a condition on another
+    model's camera (``via`` names that field; "" the camera itself): None when the user sees
+    every camera, a condition matching nothing when none.
 
     A join condition (``camera.vendor_id = …``) the planner applies row by row; the
     equivalent ``camera IN (a vendor's cameras)`` made it read and hash all of a vendor's
@@ -46,7 +42,7 @@ def camera_scope_q(*, user: User, via: str = "camera") -> Q | None:
     if user.is_vendor_engineer:
         if not user.department_id:
             return Q(pk__in=[])
-        return Q(**{f"{via}__vendor_id": user.department_id})
+        return Q(**{f"{via}__vendor_id" if via else "vendor_id": user.department_id})
     if user.has_any_role(*VIEW_ROLES):
         return None
     return Q(pk__in=[])
