@@ -1270,8 +1270,10 @@ def measure(
 
 
 def tag() -> str:
-    """Databases and results of an exported commit are named after it."""
-    return "" if SRC == ROOT else "_" + SRC.name.removeprefix("src-")
+    """Databases and results of an exported commit are named after it (and BENCH_DB_TAG, so
+    that a smoke test of this checkout does not meet a measurement of it)."""
+    own = os.environ.get("BENCH_DB_TAG", "")
+    return ("" if SRC == ROOT else "_" + SRC.name.removeprefix("src-")) + (own and f"_{own}")
 
 
 def export(commit: str) -> None:
@@ -1366,6 +1368,7 @@ def run_size(size: str, reuse: bool, repeat: int, only: str = "") -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global CLIENTS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=[*SIZES, "both"], default="both")
     parser.add_argument("--reuse", action="store_true", help="skip loading a loaded database")
@@ -1377,12 +1380,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default="", metavar="REGEX", help="measure matching pages only")
     parser.add_argument(
+        "--clients", type=int, default=CLIENTS, help="concurrent clients (8: the issue's)"
+    )
+    parser.add_argument(
         "--db-at",
         metavar="COMMIT",
         help="the databases loaded for COMMIT (same migrations), not a fresh load",
     )
     parser.add_argument("--load-into", choices=list(SIZES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    CLIENTS = args.clients
     if args.at:
         export(args.at)
     if args.db_at:
