@@ -268,7 +268,9 @@ def access_register(*, user: User) -> QuerySet[Retrieval]:
         Retrieval.objects.filter(request__in=request_list(user=user).values("pk"))
         .select_related("request", "custodian")
         .prefetch_related(
-            "cameras",
+            # The register names the cameras by code: not every camera's addresses and
+            # encrypted credentials, decrypted row by row (issue 15).
+            Prefetch("cameras", queryset=Camera.objects.only("id", "code", "name")),
             Prefetch("request__steps", queryset=approvals, to_attr="approvals"),
             "request__copies__links__downloads",
         )
