@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, User
 from apps.cameras.models import Camera
+from apps.core.providers import provided
 
 from .delegation import delegated_step_q, step_delegation
 from .models import (
@@ -275,6 +276,19 @@ def access_register(*, user: User) -> QuerySet[Retrieval]:
             "request__copies__links__downloads",
         )
         .order_by("-recorded_at", "-pk")
+    )
+
+
+def request_holds(*, user: User, request: FootageRequest) -> list[dict]:
+    """The live preservation holds (M-1.5) over the request's cameras and span, from the
+    apps that place them (the duty app's incidents, through apps.core.providers): the
+    custodian keeps that footage whatever the request's outcome."""
+    return provided(
+        "footage_holds",
+        user=user,
+        cameras=list(request.cameras.values_list("pk", flat=True)),
+        start=request.span_from,
+        end=request.span_to,
     )
 
 

@@ -199,6 +199,7 @@ def _detail_context(request: HttpRequest, footage_request: FootageRequest, **for
         if footage_request.state == FootageRequest.State.DRAFT
         else [],
         "warnings": inputs.span_warnings(footage_request.span_from),
+        "holds": selectors.request_holds(user=user, request=footage_request),
         "attach_form": AttachmentForm(),
         "decision_form": DecisionForm(
             needs_password=selectors.decision_needs_password(request=footage_request)
