@@ -23,6 +23,8 @@ from tests.requests.helpers import PDF, VALID_ID, applicant_in, internal_departm
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 FOOTAGE = b"\x00\x00\x00\x18ftypmp42" + b"exported frames " * 200
+# A write that notifies and audits, on a machine shared with the whole suite: wait longer.
+SLOW_MS = 60_000
 
 
 def _login_2fa(page, user) -> None:
@@ -55,7 +57,7 @@ def _approve(page, url: str, comment: str, *, password: bool = False) -> None:
     if password:
         form.locator("input[name=password]").fill(TEST_PASSWORD)
     form.locator("button[type=submit]").click()
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
 
 
 def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
@@ -93,7 +95,7 @@ def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     attach.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=attachments] a")
     page.click("[data-testid=submit-request]")
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
     request = FootageRequest.objects.get()
     assert request.state == FootageRequest.State.IN_APPROVAL
     assert page.inner_text("[data-testid=request-number]") == request.number
@@ -142,7 +144,7 @@ def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     assert digest in page.inner_text("[data-testid=copies]")
     page.fill("[data-testid=result-form] textarea", "录像显示 21:40 一名男子推走电动车。")
     page.click("[data-testid=result-form] button[type=submit]")
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
     _logout(page)
     copy = FootageCopy.objects.get()
     assert (copy.sha256, copy.hash_source) == (digest, FootageCopy.HashSource.COMPUTED)
@@ -152,7 +154,7 @@ def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     page.goto(url)
     assert "一名男子推走电动车" in page.inner_text("[data-testid=request-fields]")
     page.click("[data-testid=acknowledge]")
-    page.wait_for_selector(".alert-success")
+    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
     assert FootageCopy.objects.get().acknowledged_by == applicant
     with page.expect_download() as download_info:
         page.click("[data-testid=request-pdf]")
