@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Department, Role
+from apps.accounts.models import Role
 from apps.audit.services import event_append
 from apps.core.pdf import pdf_response, render_pdf
 
@@ -29,13 +29,8 @@ def _report_context(request: HttpRequest) -> dict:
     if text and chosen is None:
         messages.error(request, _("Give the month as YYYY-MM; this month is shown."))
     year, month = chosen or (today.year, today.month)
-    vendors = Department.objects.filter(kind=Department.Kind.MAINTENANCE_VENDOR)
-    if user.is_vendor_engineer:
-        vendors = vendors.filter(pk=user.department_id)  # their company only (M-1.3)
-    vendor_id = request.GET.get("vendor") or None
-    vendor = vendors.filter(pk=vendor_id).first() if vendor_id and vendor_id.isdigit() else None
-    if user.is_vendor_engineer and vendor is None:
-        vendor = vendors.first()
+    # a vendor engineer: their company only (M-1.3)
+    vendors, vendor = reports.report_vendors(user=user, vendor_id=request.GET.get("vendor"))
     report = reports.sla_report(
         user=user, year=year, month=month, vendor_id=vendor.pk if vendor else None
     )

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import Department, User
 from apps.core.registers import local_day_start
 
 from . import sla
@@ -82,6 +82,20 @@ class SlaReport:
     breaches: list[Breach]
     by_camera: list[tuple[str, int]]
     by_location: list[tuple[str, int]]
+
+
+def report_vendors(*, user: User, vendor_id: str | None):
+    """The vendors the report may be asked for and the one chosen (M-1.3): a vendor engineer's
+    own company only (whatever ``vendor_id`` says), else any maintenance vendor or all (None)."""
+    vendors = Department.objects.filter(kind=Department.Kind.MAINTENANCE_VENDOR)
+    if user.is_vendor_engineer:
+        vendors = vendors.filter(pk=user.department_id)
+    # at most 9 digits: an id past the database's integer is no vendor, not an error
+    known = vendor_id and vendor_id.isdigit() and len(vendor_id) < 10
+    vendor = vendors.filter(pk=vendor_id).first() if known else None
+    if user.is_vendor_engineer and vendor is None:
+        vendor = vendors.first()
+    return vendors, vendor
 
 
 def month_tickets(*, user: User, year: int, month: int, vendor_id: int | None) -> QuerySet:
