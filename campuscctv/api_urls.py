@@ -19,6 +19,9 @@ from apps.duty.api.views import (
     ShiftTemplateViewSet,
 )
 from apps.exports.api.views import ExportJobViewSet
+from apps.maintenance.api.daylog import DayLogViewSet
+from apps.maintenance.api.function_tests import FunctionTestViewSet
+from apps.maintenance.api.sla_report import SlaReportView
 from apps.maintenance.api.views import FaultTicketViewSet, ServiceContractViewSet
 from apps.patrol.api.views import PatrolCheckViewSet, PatrolRunViewSet
 from apps.requests.api.delegations import DelegationViewSet
@@ -33,6 +36,10 @@ router.register("patrol/runs", PatrolRunViewSet, basename="patrol-run")
 router.register("patrol/checks", PatrolCheckViewSet, basename="patrol-check")
 router.register("maintenance/contracts", ServiceContractViewSet, basename="maintenance-contract")
 router.register("maintenance/tickets", FaultTicketViewSet, basename="maintenance-ticket")
+router.register("maintenance/daylogs", DayLogViewSet, basename="maintenance-daylog")
+router.register(
+    "maintenance/function-tests", FunctionTestViewSet, basename="maintenance-function-test"
+)
 router.register("exports", ExportJobViewSet, basename="export")
 router.register("requests", FootageRequestViewSet, basename="footage-request")
 router.register("requests/access-register", AccessRegisterViewSet, basename="footage-access")
@@ -48,6 +55,7 @@ router.register("duty/holds", HoldViewSet, basename="duty-hold")
 
 urlpatterns = [
     path("me/", me_view, name="api-me"),
+    path("maintenance/sla-report/", SlaReportView.as_view(), name="api-maintenance-sla-report"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -204,6 +204,95 @@ FUNCTION_TEST_ROWS = [
     ),
 ]
 
+API_DAYLOG = "/api/maintenance/daylogs"
+API_FUNCTION_TESTS = "/api/maintenance/function-tests"
+
+API_DAYLOG_ROWS = [
+    # the O&M daily log over the API (M-2.2): the pages' services on days of their own
+    _get(f"{API_DAYLOG}/", DAYLOG_READERS),
+    _get(f"{API_DAYLOG}/?month=2026-03", DAYLOG_READERS),
+    _get(f"{API_DAYLOG}/{{daylog_day}}/", DAYLOG_READERS),
+    _get(f"{API_DAYLOG}/{{daylog_signed_day}}/", DAYLOG_READERS),
+    # a day to come has no log: not found by a reader, refused to everyone else
+    _get(f"{API_DAYLOG}/{{daylog_future}}/", (), not_found=DAYLOG_READERS),
+    Row(
+        "POST",
+        f"{API_DAYLOG}/{{daylog_today}}/entry/",
+        PATROLLERS,
+        {"shift": "day", "system_condition": "Wall normal", "faults": "GATE-1 black"},
+        ("maintenance.daylog_entry_add", "M-2.2"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        f"{API_DAYLOG}/{{daylog_future}}/entry/",
+        frozenset(),
+        {"shift": "day", "system_condition": "Wall normal"},
+        not_found=PATROLLERS,
+        json=True,
+    ),
+    Row(
+        "POST",
+        f"{API_DAYLOG}/{{daylog_api_day}}/sign/",
+        SIGNERS,
+        {"note": "Checked"},
+        ("maintenance.daylog_sign", "M-2.2"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        f"{API_DAYLOG}/{{daylog_signed_day}}/addendum/",
+        PATROLLERS,
+        {"text": "The night shift also saw HALL-2 flicker."},
+        ("maintenance.daylog_addendum_add", "M-2.2"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        f"{API_DAYLOG}/{{daylog_signed_day}}/addenda/{{daylog_api_addendum}}/sign/",
+        SIGNERS,
+        None,
+        ("maintenance.daylog_addendum_sign", "M-2.2"),
+        json=True,
+    ),
+    # an addendum is found under its own day only
+    Row(
+        "POST",
+        f"{API_DAYLOG}/{{daylog_day}}/addenda/{{daylog_api_addendum}}/sign/",
+        frozenset(),
+        None,
+        not_found=SIGNERS,
+        json=True,
+        label="POST another day's addendum sign",
+    ),
+]
+
+API_FUNCTION_TEST_ROWS = [
+    # the weekly function test over the API (M-2.1)
+    _get(f"{API_FUNCTION_TESTS}/", DAYLOG_READERS),
+    _get(f"{API_FUNCTION_TESTS}/{{function_test_api}}/", DAYLOG_READERS),
+    _get(f"{API_FUNCTION_TESTS}/{{function_test_missing}}/", (), not_found=DAYLOG_READERS),
+    # This week's test exists by now (the page's start row began it): start answers it and
+    # writes nothing; tests/maintenance/test_api_function_test.py sees the marker written.
+    Row("POST", f"{API_FUNCTION_TESTS}/start/", SIGNERS, None, None, json=True),
+    Row(
+        "POST",
+        f"{API_FUNCTION_TESTS}/{{function_test_api}}/sign/",
+        SIGNERS,
+        {"retrieval_ok": True, "retrieval_note": "Played"},
+        ("maintenance.function_test_sign", "M-2.1"),
+        json=True,
+    ),
+    Row(
+        "POST",
+        f"{API_FUNCTION_TESTS}/{{function_test_missing}}/sign/",
+        frozenset(),
+        {"retrieval_ok": True},
+        not_found=SIGNERS,
+        json=True,
+    ),
+]
+
 SLA_REPORT_READERS = frozenset(
     {Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR, Role.VENDOR_ENGINEER}
 )
@@ -215,6 +304,11 @@ ROWS = [
     _get("/maintenance/reports/sla/pdf/?month=2026-03", SLA_REPORT_READERS),
     *DAYLOG_ROWS,
     *FUNCTION_TEST_ROWS,
+    # the same over the API; the report's figures as JSON (a vendor engineer: their company's)
+    *API_DAYLOG_ROWS,
+    *API_FUNCTION_TEST_ROWS,
+    _get("/api/maintenance/sla-report/", SLA_REPORT_READERS),
+    _get("/api/maintenance/sla-report/?month=2026-03&vendor={other_vendor}", SLA_REPORT_READERS),
     # contracts (M-2.4)
     _get("/maintenance/contracts/", CONTRACT_READERS),
     _get("/maintenance/contracts/?format=csv", CONTRACT_READERS),
@@ -353,10 +447,17 @@ def world(world: dict) -> dict:
         by=operator, day=today - timedelta(days=1), shift="day", system_condition="Normal"
     )
     addendum = daylog.day_log_addendum_add(by=operator, day=signed_day, text="HALL-2 missed")
+    # the API's rows countersign a day and sign an addendum of their own
+    api_day = today - timedelta(days=2)
+    daylog.day_log_entry_add(by=operator, day=api_day, shift="day", system_condition="Normal")
+    api_addendum = daylog.day_log_addendum_add(by=operator, day=signed_day, text="GATE-1 late")
 
     # last week's test, not signed (this week's is started by the start row)
     last_week = weekly_test.function_test_start(by=staff)
     FunctionTest.objects.filter(pk=last_week.pk).update(week=last_week.week - timedelta(weeks=1))
+    # the week before, also not signed: the API's sign row signs it
+    api_test = weekly_test.function_test_start(by=staff)
+    FunctionTest.objects.filter(pk=api_test.pk).update(week=api_test.week - timedelta(weeks=2))
 
     return {
         "function_test": last_week.pk,
@@ -366,6 +467,11 @@ def world(world: dict) -> dict:
         "daylog_day": (today - timedelta(days=1)).isoformat(),
         "daylog_signed_day": signed_day.isoformat(),
         "daylog_addendum": addendum.pk,
+        "daylog_api_day": api_day.isoformat(),
+        "daylog_api_addendum": api_addendum.pk,
+        "daylog_future": (today + timedelta(days=1)).isoformat(),
+        "function_test_api": api_test.pk,
+        "function_test_missing": api_test.pk + 1000,
         "photo": photographed(),
         "other_photo": photographed(other_camera, other_engineer),
         "contract": own.pk,
