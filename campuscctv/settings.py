@@ -391,3 +391,5 @@ FOOTAGE_RETENTION_DAYS = env.int("FOOTAGE_RETENTION_DAYS", default=30)
 # An approval is good for a retrieval this many days after its last step (M-3.1, M-3.3);
 # after that the request has expired and must be filed again.
 FOOTAGE_APPROVAL_VALID_DAYS = env.int("FOOTAGE_APPROVAL_VALID_DAYS", default=30)
+# A copy's download link (M-3.4): hours it stays valid, then its kept file is deleted.
+FOOTAGE_DOWNLOAD_LINK_HOURS = env.int("FOOTAGE_DOWNLOAD_LINK_HOURS", default=72)

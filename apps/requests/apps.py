@@ -92,3 +92,14 @@ class FootageRequestsConfig(AppConfig):
             ]
 
         provider_register("handover_items", retrieval_handover_items)
+
+        from apps.core.admin_config import schedule_labels_register
+
+        schedule_labels_register(  # beat schedules in the admin, translated (migration 0006)
+            {
+                "Purge expired footage download links": _("Purge expired footage download links"),
+                "apps.requests.tasks.footage_links_purge": _(
+                    "Purge expired footage download links"
+                ),
+            }
+        )
