@@ -21,6 +21,7 @@ from apps.audit.services import event_append
 from apps.core.exceptions import RuleViolation
 from apps.core.notifications import notify
 
+from .holds import EARLIEST_YEAR, too_early
 from .models import AbnormalEvent
 
 # Who reports: the staff on duty. Superiors: the security office. The auditor reads.
@@ -116,6 +117,10 @@ def abnormal_report(
     now = timezone.now()
     if timezone.is_naive(occurred_at) or occurred_at > now + FUTURE_SLACK:
         raise RuleViolation(_("The time seen cannot be in the future."))
+    if too_early(occurred_at):
+        raise RuleViolation(
+            _("The time seen must be in %(year)d or later.") % {"year": EARLIEST_YEAR}
+        )
     if not superior_choices().filter(pk=reported_to.pk).exists() or reported_to == by:
         raise RuleViolation(
             _("Report it to a superior: security staff or the security chief, not yourself."),

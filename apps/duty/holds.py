@@ -22,6 +22,16 @@ from apps.core.exceptions import RuleViolation
 
 from .models import Incident, PreservationHold
 
+# No recorder holds footage from before this year; an earlier time is a typing error (and a
+# year like 110 prints with the zone's local mean time offset, +08:05:43, which no client
+# reads as RFC 3339). Footage requests refuse the same (apps/requests/inputs.py).
+EARLIEST_YEAR = 2000
+
+
+def too_early(when: datetime) -> bool:
+    return when.year < EARLIEST_YEAR
+
+
 # The security office records incidents and places holds; the auditor reads; the chief lifts.
 INCIDENT_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF)
 INCIDENT_VIEW_ROLES = (*INCIDENT_ROLES, Role.AUDITOR)
@@ -153,6 +163,10 @@ def incident_open(*, by: User, title: str, occurred_at: datetime, description: s
     now = timezone.now()
     if timezone.is_naive(occurred_at) or occurred_at > now:
         raise RuleViolation(_("The incident's time cannot be in the future."))
+    if too_early(occurred_at):
+        raise RuleViolation(
+            _("The incident's time must be in %(year)d or later.") % {"year": EARLIEST_YEAR}
+        )
     incident = Incident.objects.create(
         title=title, occurred_at=occurred_at, description=description, opened_by=by, opened_at=now
     )
@@ -180,6 +194,10 @@ def hold_place(
         raise RuleViolation(_("Choose the cameras whose footage is to be kept."))
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at) or ends_at <= starts_at:
         raise RuleViolation(_("The footage's end must come after its start."))
+    if too_early(starts_at):
+        raise RuleViolation(
+            _("The footage must start in %(year)d or later.") % {"year": EARLIEST_YEAR}
+        )
     now = timezone.now()
     if starts_at > now:
         raise RuleViolation(_("A hold keeps recorded footage: its start cannot be in the future."))
