@@ -1,6 +1,9 @@
 """Small template helpers shared by every app's pages."""
 
 from django import template
+from django.forms.widgets import ChoiceWidget
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -10,6 +13,8 @@ def bootstrap(field):
     """Render a form field with Bootstrap's class for its widget type."""
     widget = field.field.widget
     input_type = getattr(widget, "input_type", "")
+    if isinstance(widget, ChoiceWidget) and input_type in ("checkbox", "radio"):
+        return _check_list(field)
     if input_type in ("checkbox", "radio"):
         css = "form-check-input"
     elif widget.__class__.__name__.endswith("Select") or input_type == "select":
@@ -25,3 +30,22 @@ def bootstrap(field):
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key, key) if mapping else key
+
+
+def _check_list(field):
+    """A radio or checkbox list as Bootstrap's form-check items. Given the input class, Django
+    puts it on the list's wrapper too: a 1 em box its options overflowed, so the next field
+    lay over them and took their clicks."""
+    items = []
+    for option in field.subwidgets:
+        option.data["attrs"] = {**option.data["attrs"], "class": "form-check-input"}
+        items.append(
+            format_html(
+                '<div class="form-check form-check-inline">{}'
+                '<label class="form-check-label" for="{}">{}</label></div>',
+                option.tag(),
+                option.id_for_label,
+                option.choice_label,
+            )
+        )
+    return format_html('<div id="{}">{}</div>', field.auto_id, mark_safe("".join(items)))
