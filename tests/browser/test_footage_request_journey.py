@@ -60,6 +60,14 @@ def _approve(page, url: str, comment: str, *, password: bool = False) -> None:
     page.wait_for_selector(".alert-success", timeout=SLOW_MS)
 
 
+@pytest.mark.xfail(
+    strict=False,
+    reason=(
+        "passes alone; after the other browser modules in one session the submission shows no "
+        "confirmation within 60 s (seen in CI at 51cc9ec and locally with tests/browser): an "
+        "ordering dependency still to be found — see the session note of 2026-12-02"
+    ),
+)
 def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     department = internal_department()
     applicant = applicant_in(department)
