@@ -73,6 +73,11 @@ def export_download_view(request: HttpRequest, pk: int) -> HttpResponse:
         path = services.export_download(job=job, by=request.user)
     except RuleViolation:  # the file is gone (purged meanwhile)
         return render(request, "exports/expired.html", _context(job), status=410)
+    return export_file_response(job, path)
+
+
+def export_file_response(job, path) -> FileResponse:
+    """The export's CSV as an attachment nobody caches: the page's and the API's download."""
     response = FileResponse(
         open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
         as_attachment=True,

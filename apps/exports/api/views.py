@@ -1,7 +1,6 @@
 """/api/exports/: the user's own background exports (issue 15); POST starts one for a register
 and a search (the register page's query string), as the register's export button does."""
 
-from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,6 +14,7 @@ from apps.core.exceptions import RuleViolation
 
 from .. import selectors, services
 from ..models import ExportJob
+from ..views import export_file_response
 
 
 class ExportJobSerializer(serializers.ModelSerializer):
@@ -105,12 +105,4 @@ class ExportJobViewSet(
             return Response({"detail": "This export has expired."}, status=status.HTTP_410_GONE)
         except FileNotFoundError:
             raise NotFound from None
-        response = FileResponse(
-            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-            as_attachment=True,
-            filename=job.download_name,
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return export_file_response(job, path)
