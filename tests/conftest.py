@@ -1,5 +1,7 @@
 """Role users and shared fixtures. Objects come from tests/factories.py."""
 
+import importlib
+
 import pytest
 
 from tests.factories import UserFactory, VendorFactory
@@ -45,6 +47,30 @@ def other_vendor_engineer(db):
 @pytest.fixture
 def auditor(db):
     return _role_user("auditor", username="auditor1")
+
+
+# What the migrations seed and every deployment has: the role groups, the shift presets (M-1.2)
+# and the default routing policy (M-3.3).
+SEED_MIGRATIONS = [
+    ("apps.accounts.migrations.0002_role_groups", "create_role_groups"),
+    ("apps.duty.migrations.0002_presets_and_no_overlap", "_presets"),
+    ("apps.requests.migrations.0002_default_policy", "create_default"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seed_data_after_flush(request):
+    """A transactional test ends by flushing every table, the migrations' seed data included, so
+    a later transactional test (a browser journey, say) would meet a site no deployment has — no
+    routing policy, no presets. Each one puts the seed back first."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

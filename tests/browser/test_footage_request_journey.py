@@ -49,6 +49,13 @@ def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
+def _confirmed(page) -> None:
+    """The page's message after a write: a refusal fails here with its own words."""
+    page.wait_for_selector(".alert-success, .alert-danger", timeout=SLOW_MS)
+    refusals = page.locator(".alert-danger")
+    assert refusals.count() == 0, refusals.all_inner_texts()
+
+
 def _approve(page, url: str, comment: str, *, password: bool = False) -> None:
     page.goto(url)
     form = page.locator("[data-testid=decide-form]")
@@ -57,17 +64,9 @@ def _approve(page, url: str, comment: str, *, password: bool = False) -> None:
     if password:
         form.locator("input[name=password]").fill(TEST_PASSWORD)
     form.locator("button[type=submit]").click()
-    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
+    _confirmed(page)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason=(
-        "passes alone; after the other browser modules in one session the submission shows no "
-        "confirmation within 60 s (seen in CI at 51cc9ec and locally with tests/browser): an "
-        "ordering dependency still to be found — see the session note of 2026-12-02"
-    ),
-)
 def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     department = internal_department()
     applicant = applicant_in(department)
@@ -103,7 +102,7 @@ def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     attach.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=attachments] a")
     page.click("[data-testid=submit-request]")
-    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
+    _confirmed(page)
     request = FootageRequest.objects.get()
     assert request.state == FootageRequest.State.IN_APPROVAL
     assert page.inner_text("[data-testid=request-number]") == request.number
@@ -152,7 +151,7 @@ def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     assert digest in page.inner_text("[data-testid=copies]")
     page.fill("[data-testid=result-form] textarea", "录像显示 21:40 一名男子推走电动车。")
     page.click("[data-testid=result-form] button[type=submit]")
-    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
+    _confirmed(page)
     _logout(page)
     copy = FootageCopy.objects.get()
     assert (copy.sha256, copy.hash_source) == (digest, FootageCopy.HashSource.COMPUTED)
@@ -162,7 +161,7 @@ def test_internal_copy_request_from_filing_to_pdf(page, tmp_path):
     page.goto(url)
     assert "一名男子推走电动车" in page.inner_text("[data-testid=request-fields]")
     page.click("[data-testid=acknowledge]")
-    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
+    _confirmed(page)
     assert FootageCopy.objects.get().acknowledged_by == applicant
     with page.expect_download() as download_info:
         page.click("[data-testid=request-pdf]")

@@ -17,22 +17,6 @@ def _attachments_in_tmp(settings, tmp_path):
     storage._wrapped = empty
 
 
-@pytest.fixture(autouse=True)
-def _default_routing_policy(request):
-    """Another app's transactional test flushes every table, the default policy the migration
-    wrote included: a transactional test here puts it back first (M-3.3)."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
-        return
-    request.getfixturevalue("transactional_db")
-    from apps.requests.models import RoutingPolicy
-    from apps.requests.routing import DEFAULT_RULES
-
-    RoutingPolicy.objects.get_or_create(
-        version=1, defaults={"rules": DEFAULT_RULES, "note": "Default policy from the measures"}
-    )
-
-
 @pytest.fixture
 def department(db):
     return internal_department()
