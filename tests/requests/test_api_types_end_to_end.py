@@ -1,5 +1,6 @@
-"""Issue 17's "done when" through the API (M-3.3.2-3.3.5, M-1.1b, M-3.4): a student help
-request, a law-enforcement copy and an other-external request, each from filing by the right
+"""Issue 17's "done when" through the API (M-3.3.1-3.3.5, M-1.1b, M-3.4): all four requester
+types — an internal department's copy, a student help request, a law-enforcement copy and an
+other-external request — each from filing by the right
 role with its required documents, through every step of its route (each by a holder of the
 step's role, leaders with their password), to the custodian's retrieval, the copy with its
 hash where the mode is copy, the query result the filer reads, and the access register's row."""
@@ -22,6 +23,12 @@ FOOTAGE = b"exported footage " * 64
 
 CASES = [
     # type, mode, who files, the route the default policy gives it
+    (
+        "internal",
+        "copy",
+        "applicant",
+        ["department_head", "security_chief", "leader_in_charge", "principal_leader"],
+    ),
     ("student", "view", "applicant", ["security_chief"]),
     (
         "law_enforcement",
@@ -52,9 +59,10 @@ def test_each_requester_type_end_to_end(
         "/api/requests/",
         {
             "requester_type": requester_type,
-            "applying_unit": "Class 2024, School of Engineering"
-            if requester_type == "student"
-            else "City Police, Campus Station",
+            "applying_unit": {
+                "internal": "",  # the filer's department (M-3.5)
+                "student": "Class 2024, School of Engineering",
+            }.get(requester_type, "City Police, Campus Station"),
             "handler_name": "Zhao",
             "handler_id_type": "resident_id",
             "handler_id_number": VALID_ID,
@@ -78,7 +86,12 @@ def test_each_requester_type_end_to_end(
 
     approvers = []
     for role in route:
-        approver = chief if role == "security_chief" else UserFactory(roles=[role])
+        if role == "security_chief":
+            approver = chief
+        elif role == "department_head":  # the head of the filer's own department (M-3.3.1)
+            approver = UserFactory(roles=[role], department=department)
+        else:
+            approver = UserFactory(roles=[role])
         verified_login(client, approver)
         decided = _json(
             client,
