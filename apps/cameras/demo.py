@@ -19,6 +19,9 @@ DEMO_CAMERAS = [
     ("C006", "操场看台", "田径场", "", "看台", Location.AreaKind.SPORTS, "white"),
     ("C007", "行政楼门厅", "行政楼", "1F", "门厅", Location.AreaKind.OFFICE, "moved"),
     ("C008", "宿舍区道路", "学生宿舍区", "", "主干道", Location.AreaKind.DORMITORY_PUBLIC, None),
+    # A camera that can be broken and repaired (black until data/rtsp-switch/repair-1 says
+    # normal; docs/maintenance.md "Trying it in the demo").
+    ("C009", "维修演示点", "实验楼", "1F", "门厅", Location.AreaKind.LAB, "switch/repair-1"),
 ]
 
 

@@ -5,7 +5,8 @@ listens on 127.0.0.1 only and is stopped at the end of the session:
 
 * ``rtsp_peer``: GStreamer's RTSP server (tests/peers/rtsp_server.py, run by Debian's
   Python, which has ``gi``), with one mount per camera condition and /protected behind
-  Digest and behind Basic auth.
+  Digest and behind Basic auth, and the switchable mounts ``/switch/<name>`` of
+  ``SWITCH_NAMES`` (black until ``rtsp_peer.switch(name, "normal")`` repairs them).
 * ``onvif_peer``: a virtual ONVIF camera (ipycam, tests/peers/onvif_camera.py) whose
   clock runs ``ONVIF_CLOCK_OFFSET_S`` ahead.
 * ``silent_peer``: accepts TCP connections and never answers.
@@ -38,6 +39,9 @@ RTSP_USER, RTSP_PASSWORD = "operator", "Rt5p:p@ss/w%rd"
 ONVIF_USER, ONVIF_PASSWORD = "admin", "0nvif:P@ss/2"
 ONVIF_CLOCK_OFFSET_S = 120.0
 READY_TIMEOUT_S = 30.0
+# Switchable mounts (tests/peers/rtsp_server.py --switch): a test that breaks and repairs a
+# camera takes a name of its own, as the peer lives for the whole session.
+SWITCH_NAMES = ("repair-1", "repair-2", "repair-3")
 
 
 def _userinfo(user: str, password: str) -> str:
@@ -87,16 +91,27 @@ def stop_peer(process: subprocess.Popen[str]) -> None:
 
 @dataclass(frozen=True)
 class RtspPeer:
-    """The GStreamer peer: ``uri("normal")``, ``protected_uri(user, password)``."""
+    """The GStreamer peer: ``uri("normal")``, ``protected_uri(user, password)``,
+    ``switch("repair-1", "normal")`` (then ``uri("switch/repair-1")`` shows it)."""
 
     port: int
     digest_port: int
     basic_port: int
     user: str = RTSP_USER
     password: str = RTSP_PASSWORD
+    control_dir: Path | None = None
 
     def uri(self, mount: str) -> str:
         return f"rtsp://127.0.0.1:{self.port}/{mount}"
+
+    def switch(self, name: str, condition: str) -> str:
+        """Make /switch/<name> show ``condition`` (normal, black, ...) from its next session
+        on; returns the mount's URI. Written whole, then renamed: the peer never reads half."""
+        assert self.control_dir is not None and name in SWITCH_NAMES, name
+        part = self.control_dir / f".{name}.part"
+        part.write_text(condition)
+        part.replace(self.control_dir / name)
+        return self.uri(f"switch/{name}")
 
     def protected_uri(
         self, user: str | None = None, password: str | None = None, *, method: str = "digest"
@@ -139,21 +154,26 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def rtsp_peer() -> Iterator[RtspPeer]:
-    process, ports = start_peer(
-        [
-            SYSTEM_PYTHON,
-            str(PEERS / "rtsp_server.py"),
-            "--user",
-            RTSP_USER,
-            "--password",
-            RTSP_PASSWORD,
-        ],
-        name="GStreamer RTSP",
-    )
-    try:
-        yield RtspPeer(*(int(p) for p in ports))
-    finally:
-        stop_peer(process)
+    with tempfile.TemporaryDirectory(prefix="peer-rtsp-switch-") as control_dir:
+        switches = [arg for name in SWITCH_NAMES for arg in ("--switch", name)]
+        process, ports = start_peer(
+            [
+                SYSTEM_PYTHON,
+                str(PEERS / "rtsp_server.py"),
+                "--user",
+                RTSP_USER,
+                "--password",
+                RTSP_PASSWORD,
+                "--control-dir",
+                control_dir,
+                *switches,
+            ],
+            name="GStreamer RTSP",
+        )
+        try:
+            yield RtspPeer(*(int(p) for p in ports), control_dir=Path(control_dir))
+        finally:
+            stop_peer(process)
 
 
 @pytest.fixture(scope="session")

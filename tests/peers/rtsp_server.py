@@ -22,6 +22,11 @@ Three GStreamer RTSP servers bound to 127.0.0.1 in one process:
   /stall    like /normal, then stops sending after --stall-after seconds while the
             session stays open (a stream that stops mid-read)
   /ended    like /normal, then ends (EOS) after --stall-after seconds
+  /switch/<name>  a camera that can be broken and repaired while the server runs, one
+            mount per --switch NAME (needs --control-dir DIR): each new session shows the
+            condition written in the file DIR/<name> (normal, moved, black, snow, frozen or
+            white; --switch-default, black, when the file is missing or says something
+            else). `echo normal > DIR/gate-1` repairs /switch/gate-1 for the next client.
 * two protected servers, each with /protected (the /normal scene), one behind Digest and
   one behind Basic auth. They have no default (anonymous) token: with one, GStreamer
   answers 404 instead of 401. Their ports are chosen freely.
@@ -39,10 +44,12 @@ Debian package scripts/install.sh brings.
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import signal
 import sys
 import time
+from pathlib import Path
 
 import gi
 
@@ -181,6 +188,33 @@ def _launch(spec: str) -> str:
     return f"( {spec} )"
 
 
+SWITCH_CONDITIONS = ("normal", "moved", *PLAIN_PATTERNS)
+SWITCH_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+class SwitchFactory(GstRtspServer.RTSPMediaFactory):
+    """/switch/<name>: a pipeline per session, built from the condition the control file
+    <control_dir>/<name> names when the client connects (so a repair shows at the next
+    check, as a real camera's does, and sessions already open keep their picture)."""
+
+    def __init__(self, lines: dict[str, str], control_file: Path, default: str):
+        super().__init__()
+        self.lines = lines
+        self.control_file = control_file
+        self.default = default
+        self.set_shared(False)
+
+    def condition(self) -> str:
+        try:
+            said = self.control_file.read_text().strip()
+        except OSError:
+            return self.default
+        return said if said in SWITCH_CONDITIONS else self.default
+
+    def do_create_element(self, url):  # noqa: N802 - GObject virtual method name
+        return Gst.parse_launch(_launch(self.lines[f"/{self.condition()}"]))
+
+
 class SharedFactory(GstRtspServer.RTSPMediaFactory):
     """One media (pipeline + encoder) for every mount it is added to."""
 
@@ -252,6 +286,9 @@ def build_open_server(args: argparse.Namespace) -> GstRtspServer.RTSPServer:
     for mount, mode in (("/stall", "stall"), ("/ended", "eos")):
         factory = StallingFactory(args.stall_after, mode)
         mounts.add_factory(mount, _factory(lines[mount], shared=False, factory=factory))
+    for name in args.switch:
+        control = Path(args.control_dir) / name
+        mounts.add_factory(f"/switch/{name}", SwitchFactory(lines, control, args.switch_default))
     return server
 
 
@@ -287,9 +324,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=240)
     parser.add_argument("--fps", type=int, default=10)
     parser.add_argument("--stall-after", type=float, default=0.6, help="seconds, /stall and /ended")
+    parser.add_argument("--control-dir", help="folder of the /switch/<name> control files")
+    parser.add_argument(
+        "--switch", action="append", default=[], metavar="NAME", help="serve /switch/NAME"
+    )
+    parser.add_argument("--switch-default", default="black", choices=SWITCH_CONDITIONS)
     parser.add_argument("--bench", type=int, default=0, metavar="N", help="N shared mounts /cam/i")
     parser.add_argument("--elements", action="store_true", help="list the elements used, exit")
     args = parser.parse_args(argv)
+    bad = [name for name in args.switch if not SWITCH_NAME.match(name)]
+    if bad or (args.switch and not args.control_dir):
+        parser.error("--switch needs --control-dir and names of a-z, 0-9, - and _")
     if args.elements:
         lines = pipelines(args.width, args.height, args.fps).values()
         print("\n".join(sorted(set(SERVER_ELEMENTS).union(*map(launch_elements, lines)))))
