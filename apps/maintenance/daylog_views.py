@@ -18,12 +18,25 @@ from . import daylog
 from .forms import DayLogAddendumForm, DayLogEntryForm, DayLogSignForm
 from .models import DayLogAddendum
 
+MIN_YEAR, MAX_YEAR = 1970, 9998
+"""A month outside these years is refused: its local days and the months beside it (the
+pages' previous and next links, a report's month end) would not convert to dates and UTC."""
+
+
+def month_refused() -> str:
+    """The sentence of a month the pages refuse (the API answers it as a 400)."""
+    return _("Give a month from 1970-01 to 9998-12 as YYYY-MM; this month is shown.")
+
 
 def _month(text: str) -> tuple[int, int] | None:
+    """``YYYY-MM`` as (year, month); None for anything else, a year outside MIN_YEAR –
+    MAX_YEAR included (9999-12 has no next month, year 1 no previous one)."""
     try:
         year, month = (int(part) for part in text.split("-"))
         date(year, month, 1)
     except ValueError:
+        return None
+    if not MIN_YEAR <= year <= MAX_YEAR:
         return None
     return year, month
 
@@ -35,7 +48,7 @@ def daylog_month_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     chosen = _month(request.GET.get("month", "")) if request.GET.get("month") else None
     if request.GET.get("month") and chosen is None:
-        messages.error(request, _("Give the month as YYYY-MM; this month is shown."))
+        messages.error(request, month_refused())
     year, month = chosen or (today.year, today.month)
     first = date(year, month, 1)
     previous = date(year - 1, 12, 1) if month == 1 else date(year, month - 1, 1)

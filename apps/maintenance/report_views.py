@@ -14,7 +14,7 @@ from apps.core.pdf import pdf_response, render_pdf
 
 from . import reports
 from .daylog_pdf import PDF_LANGUAGE
-from .daylog_views import _month
+from .daylog_views import _month, month_refused
 
 REPORT_ROLES = (Role.SECURITY_STAFF, Role.SECURITY_CHIEF, Role.AUDITOR, Role.VENDOR_ENGINEER)
 
@@ -27,7 +27,7 @@ def _report_context(request: HttpRequest) -> dict:
     text = request.GET.get("month", "")
     chosen = _month(text) if text else None
     if text and chosen is None:
-        messages.error(request, _("Give the month as YYYY-MM; this month is shown."))
+        messages.error(request, month_refused())
     year, month = chosen or (today.year, today.month)
     # a vendor engineer: their company only (M-1.3)
     vendors, vendor = reports.report_vendors(user=user, vendor_id=request.GET.get("vendor"))
@@ -39,7 +39,8 @@ def _report_context(request: HttpRequest) -> dict:
         "vendors": vendors,
         "vendor": vendor,
         "month": f"{year:04d}-{month:02d}",
-        "chart_max": max([n for _, n in report.by_camera] or [1]),
+        "camera_chart": reports.bar_chart(report.by_camera),
+        "location_chart": reports.bar_chart(report.by_location),
     }
 
 

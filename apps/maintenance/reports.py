@@ -173,3 +173,56 @@ def sla_report(*, user: User, year: int, month: int, vendor_id: int | None = Non
         by_camera=sorted(cameras.items(), key=lambda item: (-item[1], item[0])),
         by_location=sorted(locations.items(), key=lambda item: (-item[1], item[0])),
     )
+
+
+# --- the chart of faults by camera and by location (page and PDF, M-2.4)
+
+CHART_BARS = 15  # the most faulty; the table beside the chart lists every one
+CHART_LABEL_W, CHART_BAR_W, CHART_ROW_H = 170, 300, 20
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str  # as in the table
+    short: str  # what fits beside the bar
+    count: int
+    y: int
+    width: float  # count / the largest count x CHART_BAR_W
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """An inline SVG bar chart's geometry, computed here from the report's figures (no
+    JavaScript, no CDN; WeasyPrint draws the same SVG in the PDF)."""
+
+    bars: list[ChartBar]
+    shown_of: int  # how many rows the figures have (the chart shows at most CHART_BARS)
+    width: int = CHART_LABEL_W + CHART_BAR_W + 40
+    label_w: int = CHART_LABEL_W
+    row_h: int = CHART_ROW_H
+
+    @property
+    def height(self) -> int:
+        return max(1, len(self.bars)) * self.row_h + 4
+
+    @property
+    def bar_x(self) -> int:
+        return self.label_w + 4
+
+
+def bar_chart(rows: list[tuple[str, int]]) -> BarChart:
+    """The bars of ``rows`` ((label, count), largest first, as ``sla_report`` orders them):
+    the first CHART_BARS, each as long as its count against the largest."""
+    shown = rows[:CHART_BARS]
+    top = max((count for _label, count in shown), default=0) or 1
+    bars = [
+        ChartBar(
+            label=label,
+            short=label if len(label) <= 18 else f"{label[:17]}…",
+            count=count,
+            y=i * CHART_ROW_H + 2,
+            width=round(count / top * CHART_BAR_W, 1),
+        )
+        for i, (label, count) in enumerate(shown)
+    ]
+    return BarChart(bars=bars, shown_of=len(rows))

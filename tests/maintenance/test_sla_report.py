@@ -3,16 +3,22 @@ time to acknowledge and to clear (median, p90; the clock's time: pauses subtract
 within the SLA, every breach with its overrun, faults by camera and location; a vendor engineer
 sees their own company's only."""
 
-from datetime import timedelta
+import re
+from collections import Counter
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.template.loader import render_to_string
 
 from apps.maintenance import services
-from apps.maintenance.reports import percentile, sla_report
+from apps.maintenance.models import FaultTicket
+from apps.maintenance.reports import CHART_BAR_W, CHART_BARS, bar_chart, percentile, sla_report
 from tests.factories import CameraFactory
 from tests.maintenance.factories import ticket
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 H = timedelta(hours=1)
 M = timedelta(minutes=1)
 
@@ -118,3 +124,56 @@ def test_the_report_prints_as_a_chinese_pdf(client, month, security_staff, vendo
     assert month["late"].number in text and "OTHER-9" not in text  # their company's only
     event = AuditEvent.objects.get(action="maintenance.sla_report_pdf")
     assert event.clause == "M-2.4" and event.data["tickets"] == 4
+
+
+BAR = re.compile(
+    r'<g data-label="(?P<label>[^"]*)" data-count="(?P<count>\d+)">.*?'
+    r'<rect x="\d+" y="\d+" width="(?P<width>[\d.]+)"'
+)
+
+
+def _bars(html: str, testid: str) -> list[tuple[str, int, float]]:
+    svg = re.search(rf'<svg [^>]*data-testid="{testid}".*?</svg>', html, re.S)
+    assert svg, f"no chart {testid}"
+    return [(m["label"], int(m["count"]), float(m["width"])) for m in BAR.finditer(svg.group())]
+
+
+def test_the_charts_draw_the_faults_counted_from_the_tickets(client, month, security_staff):
+    """The bar charts (inline SVG, page and PDF) by camera and by location draw the month's
+    tickets: each bar's count is the number of tickets reported that month on that camera /
+    at that location, counted here straight from the tickets, its length proportional."""
+    tickets = FaultTicket.objects.filter(
+        reported_at__gte=datetime(2026, 3, 1, tzinfo=SHANGHAI),
+        reported_at__lt=datetime(2026, 4, 1, tzinfo=SHANGHAI),
+    ).select_related("camera", "location")
+    by_camera = Counter(f"{t.camera.code} {t.camera.name}".strip() for t in tickets)
+    by_location = Counter(str(t.location) for t in tickets if t.location_id)
+    assert sum(by_camera.values()) == 5 and by_camera.most_common(1)[0][1] == 2
+
+    client.force_login(security_staff)
+    html = client.get("/maintenance/reports/sla/?month=2026-03").content.decode()
+    for testid, counted in (("sla-camera-chart", by_camera), ("sla-location-chart", by_location)):
+        bars = _bars(html, testid)
+        assert {label: count for label, count, _w in bars} == dict(counted)
+        top = max(counted.values())
+        for _label, count, width in bars:
+            assert width == pytest.approx(count / top * CHART_BAR_W, abs=0.1)
+        assert [count for _l, count, _w in bars] == sorted(counted.values(), reverse=True)
+
+    pdf = client.get("/maintenance/reports/sla/pdf/?month=2026-03")  # the same charts printed
+    assert pdf.status_code == 200
+    assert "maintenance/_bar_chart.html" in [t.name for t in pdf.templates]
+    for key, testid in (("camera_chart", "sla-camera-chart"), ("location_chart", "x")):
+        printed = render_to_string(
+            "maintenance/_bar_chart.html", {"chart": pdf.context[key], "testid": testid}
+        )
+        page_id = "sla-camera-chart" if key == "camera_chart" else "sla-location-chart"
+        assert _bars(printed, testid) == _bars(html, page_id)
+
+
+def test_the_chart_shows_the_most_faulty_and_says_so():
+    rows = [(f"CAM-{i:02d}", 40 - i) for i in range(CHART_BARS + 5)]
+    chart = bar_chart(rows)
+    assert [bar.count for bar in chart.bars] == [40 - i for i in range(CHART_BARS)]
+    assert chart.bars[0].width == CHART_BAR_W and chart.shown_of == CHART_BARS + 5
+    assert bar_chart([]).bars == []
