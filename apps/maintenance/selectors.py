@@ -1,8 +1,10 @@
 """Reads of maintenance, scoped to who is asking: a vendor engineer sees their own company's
 contracts and tickets only (M-1.3, M-2.4); out of scope is 404."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role, User
+from apps.audit.models import AuditEvent
 from apps.cameras.models import Camera
 from apps.cameras.selectors import VIEW_ROLES as CAMERA_VIEW_ROLES
 from apps.cameras.selectors import camera_list
@@ -165,6 +168,90 @@ def ticket_clock(*, ticket: FaultTicket, at=None) -> sla.Clock:
 
 def ticket_timeline(*, ticket: FaultTicket) -> QuerySet[TicketEvent]:
     return ticket.events.select_related("by").prefetch_related("photos").order_by("at", "id")
+
+
+# The cameras' change control (apps/cameras/services.py, M-1.3): the actions that take a work
+# order, named on the ticket's timeline as the audit register names them.
+SETTINGS_ACTIONS = {
+    "cameras.camera_update": _("Camera settings changed"),
+    "cameras.credentials_replace": _("Device credentials replaced"),
+    "cameras.reference_set": _("Reference picture set"),
+}
+
+
+def ticket_settings_changes(*, ticket: FaultTicket) -> QuerySet[AuditEvent]:
+    """The changes of the ticket's camera made under the ticket's number as their work order
+    (issue 16, M-1.3): the cameras' change control records each in the audit chain with its
+    work order, and the ticket reads them there (nothing written twice; cameras know nothing
+    of tickets). The number is matched without regard to case, as the change control does."""
+    if ticket.camera_id is None:
+        return AuditEvent.objects.none()
+    return (
+        AuditEvent.objects.filter(
+            target_type=Camera._meta.label_lower,
+            target_id=str(ticket.camera_id),
+            action__in=list(SETTINGS_ACTIONS),
+            data__work_order__iexact=ticket.number,
+        )
+        .select_related("actor")
+        .order_by("occurred_at", "sequence")
+    )
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A row of a ticket's timeline: one of its events, or a settings change of its camera
+    under its work order."""
+
+    at: datetime
+    kind: str  # a TicketEvent kind, or "settings"
+    label: str
+    by: User | None
+    note: str
+    photos: tuple = ()
+
+
+def _changed_fields(event: AuditEvent) -> str:
+    """The names of the settings a change touched (not their values: an address may have
+    held credentials before, M-1.1a)."""
+    names = []
+    for name in (event.data or {}).get("changes", {}):
+        try:
+            names.append(str(Camera._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:
+            names.append(name)
+    if (event.data or {}).get("credentials_replaced"):
+        names.append(str(_("credentials replaced")))
+    return ", ".join(names)
+
+
+def ticket_timeline_rows(*, ticket: FaultTicket) -> list[TimelineRow]:
+    """The ticket page's timeline: its events and the settings changes made under its number,
+    in time order (two queries and the photos')."""
+    rows = [
+        TimelineRow(
+            at=event.at,
+            kind=event.kind,
+            label=event.get_kind_display(),
+            by=event.by,
+            note=event.note,
+            photos=tuple(event.photos.all()),
+        )
+        for event in ticket_timeline(ticket=ticket)
+    ]
+    for change in ticket_settings_changes(ticket=ticket):
+        fields = _changed_fields(change)
+        note = _("work order %(number)s") % {"number": change.data.get("work_order", "")}
+        rows.append(
+            TimelineRow(
+                at=change.occurred_at,
+                kind="settings",
+                label=str(SETTINGS_ACTIONS[change.action]),
+                by=change.actor,
+                note=f"{note}: {fields}" if fields else note,
+            )
+        )
+    return sorted(rows, key=lambda row: row.at)  # stable: equal times keep their order
 
 
 def ticket_photo_get(*, user: User, pk: int) -> TicketPhoto:

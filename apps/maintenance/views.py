@@ -131,7 +131,7 @@ def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "ticket": ticket,
             "clock": selectors.ticket_clock(ticket=ticket),
-            "timeline": selectors.ticket_timeline(ticket=ticket),
+            "timeline": selectors.ticket_timeline_rows(ticket=ticket),
             "pauses": ticket.pauses.select_related("started_by", "ended_by"),
             "actions": [
                 (verb, TICKET_ACTION_LABELS[verb], reverse(f"maintenance_ticket_{verb}", args=[pk]))

@@ -52,3 +52,41 @@ def test_no_open_ticket_no_rule(broken, vendor_engineer, duty_operator):
     other = CameraFactory(vendor=vendor_engineer.department)
     camera_update(camera=other, by=vendor_engineer, work_order="WO-10", name="Z")
     assert AuditEvent.objects.filter(action="cameras.camera_update").count() == 2
+
+
+def test_a_change_under_the_ticket_shows_on_its_timeline(
+    client, broken, vendor_engineer, other_vendor_engineer, duty_operator
+):
+    """The vendor's settings change made under the ticket's number (any case) is a row of the
+    ticket's timeline, naming the work order and the settings changed (not their values: an
+    address may carry credentials, M-1.1a); a change under another number is not."""
+    services.ticket_acknowledge(ticket=broken, by=vendor_engineer)
+    camera_update(
+        camera=broken.camera,
+        by=vendor_engineer,
+        work_order=broken.number.lower(),
+        name="Main gate, new lens",
+        rtsp_main_uri="rtsp://admin:Secr3t@10.0.0.9/stream1",
+    )
+    services.ticket_clear(ticket=broken, by=vendor_engineer, note="New lens")
+    services.ticket_verify(ticket=broken, by=duty_operator)
+    camera_update(camera=broken.camera, by=vendor_engineer, work_order="WO-11", name="Gate")
+
+    client.force_login(vendor_engineer)
+    page = client.get(broken.get_absolute_url())
+    rows = [(row.kind, row.label, row.by, row.note) for row in page.context["timeline"]]
+    assert [kind for kind, *_ in rows] == [
+        "reported",
+        "acknowledged",
+        "settings",
+        "cleared",
+        "verified",
+    ]
+    _kind, label, by, note = rows[2]
+    assert (label, by) == ("Camera settings changed", vendor_engineer)
+    assert note.startswith(f"work order {broken.number.lower()}:")
+    assert "name" in note and "credentials replaced" in note
+    html = page.content.decode()
+    assert 'data-kind="settings"' in html and "Secr3t" not in html and "WO-11" not in html
+    client.force_login(duty_operator)  # the monitoring center sees it too
+    assert b'data-kind="settings"' in client.get(broken.get_absolute_url()).content
