@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -159,11 +160,17 @@ class NoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class PhotoUploadField(serializers.FileField):
+    """An uploaded picture: a file part in the schema (a plain FileField reads as a URI there,
+    what it answers, not what it takes)."""
+
+
 class ClearSerializer(NoteSerializer):
     """A clear's note and optional photos (multipart; JPEG or PNG, checked by the service)."""
 
-    before_photo = serializers.FileField(required=False)
-    after_photo = serializers.FileField(required=False)
+    before_photo = PhotoUploadField(required=False)
+    after_photo = PhotoUploadField(required=False)
 
 
 class PauseSerializer(serializers.Serializer):
