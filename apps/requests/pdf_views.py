@@ -1,6 +1,8 @@
 """The request form and the access register as Chinese PDFs (M-3.4, M-3.5): scoped as the
 pages (a classified request outside its circle: 404), printed in Chinese whatever the
-interface language (the paper documents are Chinese), each export audited."""
+interface language (the paper documents are Chinese), each export audited; the request form
+signed by the site when its signing pair is set up (docs/pdf.md), else served unsigned with a
+sentence on its page that says so."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,17 +18,25 @@ from .filters import AccessRegisterFilterSet
 from .views import AccessRegisterView, roles_required
 
 
-@roles_required(*selectors.VIEW_ROLES)
-def request_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    footage_request = selectors.request_get(user=request.user, pk=pk)  # out of scope: 404
+def _form_pdf(request: HttpRequest, footage_request, *, unsigned: bool) -> bytes:
     with translation.override("zh-hans"):
-        pdf = render_pdf(
+        return render_pdf(
             "requests/request_form_pdf.html",
-            printing.request_form(request=footage_request),
+            {**printing.request_form(request=footage_request), "unsigned": unsigned},
             request=request,
             title=f"{printing.FORM_TITLE} {footage_request}",
         )
-    printing.request_pdf_exported(by=request.user, request=footage_request)
+
+
+@roles_required(*selectors.VIEW_ROLES)
+def request_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    footage_request = selectors.request_get(user=request.user, pk=pk)  # out of scope: 404
+    ready = printing.pdf_signing_ready()
+    pdf = _form_pdf(request, footage_request, unsigned=not ready)
+    pdf, signed = printing.request_pdf_sign(pdf, by=request.user)
+    if ready and not signed:  # the files are there but unreadable: the page says so all the same
+        pdf = _form_pdf(request, footage_request, unsigned=True)
+    printing.request_pdf_exported(by=request.user, request=footage_request, signed=signed)
     return pdf_response(pdf, f"调阅申请单-{footage_request.number or footage_request.pk}.pdf")
 
 

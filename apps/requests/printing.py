@@ -4,12 +4,19 @@ name, role and time, the retrieval and custody record at the end; and the access
 (台账). What a PDF holds comes from the same selectors as the pages (scope first); each export
 is on record."""
 
+import logging
+from pathlib import Path
+
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from apps.accounts.models import User
 from apps.audit.services import event_append
+from apps.core.pdf import PdfSigningUnavailable, sign_pdf
 
 from .models import CopyDownloadLink, FootageCopy, FootageRequest, Retrieval
+
+logger = logging.getLogger(__name__)
 
 # The paper form's own name: the printed title, whatever the interface language.
 FORM_TITLE = "视频监控资料调阅申请单"
@@ -61,14 +68,33 @@ def request_form(*, request: FootageRequest) -> dict:
     }
 
 
-def request_pdf_exported(*, by: User, request: FootageRequest) -> None:
-    """The form printed (M-3.5): a read of the request, on record (no field's content)."""
+def request_pdf_sign(pdf: bytes, *, by: User) -> tuple[bytes, bool]:
+    """The printed form signed by the site (tamper evidence, docs/pdf.md), and whether it is.
+    Without the site's signing pair the form is still served, unsigned — its page says so —
+    rather than refused: the paper form needs no signature of the site, the measures ask for
+    the approvals it prints (M-3.5)."""
+    try:
+        return sign_pdf(pdf, reason=FORM_TITLE, signer_name=by.get_full_name() or str(by)), True
+    except PdfSigningUnavailable as exc:
+        logger.warning("Footage request form served unsigned: %s", exc)
+        return pdf, False
+
+
+def pdf_signing_ready() -> bool:
+    """Whether the site's signing key and certificate are there (PDF_SIGNING_KEY/_CERT)."""
+    names = (settings.PDF_SIGNING_KEY, settings.PDF_SIGNING_CERT)
+    return all(name and Path(name).is_file() for name in names)
+
+
+def request_pdf_exported(*, by: User, request: FootageRequest, signed: bool) -> None:
+    """The form printed (M-3.5): a read of the request, on record (no field's content), and
+    whether the file carried the site's signature."""
     event_append(
         actor=by,
         action="requests.request_pdf",
         target=request,
         clause="M-3.5",
-        data={"number": request.number, "state": request.state},
+        data={"number": request.number, "state": request.state, "signed": signed},
     )
 
 
