@@ -90,3 +90,26 @@ def test_a_change_under_the_ticket_shows_on_its_timeline(
     assert 'data-kind="settings"' in html and "Secr3t" not in html and "WO-11" not in html
     client.force_login(duty_operator)  # the monitoring center sees it too
     assert b'data-kind="settings"' in client.get(broken.get_absolute_url()).content
+
+
+def test_the_api_lists_the_changes_under_the_ticket(broken, vendor_engineer):
+    from rest_framework.test import APIClient
+
+    camera_update(
+        camera=broken.camera,
+        by=vendor_engineer,
+        work_order=broken.number,
+        rtsp_main_uri="rtsp://admin:Secr3t@10.0.0.9/stream1",
+    )
+    api = APIClient()
+    api.force_authenticate(vendor_engineer)
+    answer = api.get(f"/api/maintenance/tickets/{broken.pk}/")
+    assert answer.status_code == 200 and b"Secr3t" not in answer.content
+    (change,) = answer.json()["settings_changes"]
+    assert (change["action"], change["label"], change["by"]) == (
+        "cameras.camera_update",
+        "Camera settings changed",
+        vendor_engineer.pk,
+    )
+    assert change["work_order"] == broken.number and change["credentials_replaced"] is True
+    assert "rtsp_main_uri" in change["settings"]

@@ -148,12 +148,45 @@ class FaultTicketSerializer(serializers.ModelSerializer):
         return sorted(selectors.ticket_actions(user=user, ticket=ticket))
 
 
+class SettingsChangeSerializer(serializers.Serializer):
+    """A change of the ticket's camera made under the ticket's number as its work order (M-1.3,
+    the cameras' change control): which settings, never their values (M-1.1a)."""
+
+    at = serializers.DateTimeField(source="occurred_at")
+    action = serializers.CharField(help_text="the audit action, e.g. cameras.camera_update")
+    label = serializers.SerializerMethodField()
+    by = serializers.IntegerField(source="actor_id", allow_null=True)
+    work_order = serializers.SerializerMethodField()
+    settings = serializers.SerializerMethodField(help_text="the names of the settings changed")
+    credentials_replaced = serializers.SerializerMethodField()
+
+    def get_label(self, event) -> str:
+        return str(selectors.SETTINGS_ACTIONS[event.action])
+
+    def get_work_order(self, event) -> str:
+        return str((event.data or {}).get("work_order", ""))
+
+    def get_settings(self, event) -> list[str]:
+        return sorted((event.data or {}).get("changes", {}))
+
+    def get_credentials_replaced(self, event) -> bool:
+        return event.action == "cameras.credentials_replace" or bool(
+            (event.data or {}).get("credentials_replaced")
+        )
+
+
 class FaultTicketDetailSerializer(FaultTicketSerializer):
     events = TicketEventSerializer(many=True, read_only=True)
     pauses = TicketPauseSerializer(many=True, read_only=True)
+    settings_changes = serializers.SerializerMethodField()
 
     class Meta(FaultTicketSerializer.Meta):
-        fields = [*FaultTicketSerializer.Meta.fields, "events", "pauses"]
+        fields = [*FaultTicketSerializer.Meta.fields, "events", "pauses", "settings_changes"]
+
+    @extend_schema_field(SettingsChangeSerializer(many=True))
+    def get_settings_changes(self, ticket: FaultTicket) -> list[dict]:
+        changes = selectors.ticket_settings_changes(ticket=ticket)
+        return SettingsChangeSerializer(changes, many=True).data
 
 
 class NoteSerializer(serializers.Serializer):
