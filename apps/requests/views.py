@@ -492,7 +492,7 @@ def copy_verify_view(request: HttpRequest, pk: int, copy_pk: int) -> HttpRespons
 
 def _downloads(copy) -> str:
     """Each download through a copy's links (M-3.4), for the access register."""
-    downloads = [d for link in copy.links.all() for d in link.downloads.all()]
+    downloads = [d for link in copy.link_list for d in link.download_list]
     if not downloads:
         return ""
     last = max(d.at for d in downloads)
@@ -537,7 +537,7 @@ class AccessRegisterView(RegisterListView):
 
     def csv_row(self, obj: Retrieval) -> list:
         req = obj.request
-        copies = list(req.copies.all())
+        copies = req.copy_list
         destination = (
             "; ".join(f"{c.recipient} → {c.destination}{_downloads(c)}" for c in copies)
             if copies
@@ -554,7 +554,7 @@ class AccessRegisterView(RegisterListView):
             req.applying_unit,
             req.handler_name,
             req.reason,
-            ", ".join(camera.code for camera in obj.cameras.all()),
+            ", ".join(camera.code for camera in obj.camera_list),
             register_cell(obj, "span_from"),
             register_cell(obj, "span_to"),
             destination,

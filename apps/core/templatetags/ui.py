@@ -2,7 +2,8 @@
 
 from django import template
 from django.forms.widgets import ChoiceWidget
-from django.utils.html import format_html
+from django.template.base import render_value_in_context
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -49,3 +50,19 @@ def _check_list(field):
             )
         )
     return format_html('<div id="{}">{}</div>', field.auto_id, mark_safe("".join(items)))
+
+
+@register.simple_tag(takes_context=True)
+def register_cells(context, obj, cells) -> str:
+    """A register row's cells, the first linked to the object's page: what
+    ``{% for cell in cells %}<td>{{ cell }}</td>{% endfor %}`` renders (local time, localised,
+    escaped), built in one call — the template loop's nodes were a third of a 50-row page's
+    CPU (issue 15)."""
+    url_of = getattr(obj, "get_absolute_url", None)
+    parts = []
+    for index, cell in enumerate(cells):
+        text = conditional_escape(render_value_in_context(cell, context))
+        if index == 0 and url_of is not None and (url := url_of()):
+            text = format_html('<a href="{}">{}</a>', url, text)
+        parts.append(f"<td>{text}</td>")
+    return mark_safe("".join(parts))  # each part escaped above

@@ -16,7 +16,14 @@ from apps.core.exceptions import RuleViolation
 
 from .. import inputs, links, selectors, services
 from ..filters import AccessRegisterFilterSet, FootageRequestFilterSet
-from ..models import FootageCopy, FootageRequest, RequestAttachment, RequestStep, Retrieval
+from ..models import (
+    CopyDownloadLink,
+    FootageCopy,
+    FootageRequest,
+    RequestAttachment,
+    RequestStep,
+    Retrieval,
+)
 from .links import DownloadLinkActions, DownloadLinkSerializer
 
 
@@ -441,6 +448,17 @@ class FootageRequestViewSet(DownloadLinkActions, viewsets.ReadOnlyModelViewSet):
         return FootageRequestDetailSerializer
 
 
+class AccessLinkSerializer(DownloadLinkSerializer):
+    """A copy's link as the access register prefetched it (selectors.access_register)."""
+
+    def get_downloads(self, obj: CopyDownloadLink) -> list[dict]:
+        return [{"user": d.user_id, "at": d.at} for d in obj.download_list]
+
+
+class AccessCopySerializer(FootageCopySerializer):
+    links = AccessLinkSerializer(source="link_list", many=True, read_only=True)
+
+
 class AccessRecordSerializer(serializers.ModelSerializer):
     """One row of the access register (台账, M-3.4)."""
 
@@ -450,7 +468,8 @@ class AccessRecordSerializer(serializers.ModelSerializer):
     applying_unit = serializers.CharField(source="request.applying_unit", read_only=True)
     handler_name = serializers.CharField(source="request.handler_name", read_only=True)
     reason = serializers.CharField(source="request.reason", read_only=True)
-    copies = FootageCopySerializer(source="request.copies", many=True, read_only=True)
+    cameras = serializers.SerializerMethodField()
+    copies = AccessCopySerializer(source="request.copy_list", many=True, read_only=True)
     approvals = RequestStepSerializer(source="request.approvals", many=True, read_only=True)
 
     class Meta:
@@ -473,6 +492,11 @@ class AccessRecordSerializer(serializers.ModelSerializer):
             "copies",
             "approvals",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_cameras(self, obj: Retrieval) -> list[int]:
+        """The ids of the cameras retrieved, as the register prefetched them."""
+        return [camera.pk for camera in obj.camera_list]
 
 
 class AccessRegisterViewSet(viewsets.ReadOnlyModelViewSet):
