@@ -14,12 +14,11 @@ class PatrolConfig(AppConfig):
         from apps.core.dashboard import dashboard_register
         from apps.core.navigation import NavItem, nav_register
 
-        from .models import PatrolCheck, PatrolRun
+        from .models import PatrolRun
         from .selectors import (
             VIEW_ROLES,
-            check_list,
-            checks_awaiting_review,
             fault_record_list,
+            flagged_counts,
             run_list,
             run_progress,
         )
@@ -60,19 +59,8 @@ class PatrolConfig(AppConfig):
                 ]
             progress = run_progress(run=latest, user=user)
             started = date_format(timezone.localtime(latest.started_at), "Y-m-d H:i")
-            scenes = (
-                check_list(user=user, run=latest)
-                # Such a result is flagged by definition (FLAGGED): flagged=True lets the
-                # run's flagged index serve the count, not the run's every check (issue 15).
-                .filter(
-                    flagged=True,
-                    state=PatrolCheck.State.DONE,
-                    scene_changed=True,
-                    covered_by_work_order="",
-                )
-                .count()
-            )
-            awaiting = checks_awaiting_review(run=latest, user=user).count()
+            flagged = flagged_counts(run=latest, user=user)
+            awaiting, scenes = flagged["awaiting"], flagged["scenes"]
             return [
                 {
                     "key": "patrol_latest",

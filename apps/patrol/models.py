@@ -191,13 +191,24 @@ class PatrolCheck(models.Model):
             models.UniqueConstraint(fields=["run", "camera"], name="one_check_per_run_camera")
         ]
         indexes = [
-            models.Index(fields=["run", "state"]),
+            # A run's progress counts for one company's cameras (a vendor engineer's run page)
+            # read off the index alone: what each count needs is in it (issue 15).
+            models.Index(
+                fields=["run", "state"],
+                include=["camera", "verdict", "scene_changed"],
+                name="patrol_check_progress",
+            ),
             models.Index(fields=["camera", "checked_at"]),
             # ?verdict= filters in the list's order.
             models.Index(fields=["verdict", "run", "camera"], name="patrol_check_verdict"),
             # The run page: its flagged results (a few hundred of 10,000) and who reviewed
-            # any of them (the countersignature rule), each read off an index alone.
-            models.Index(fields=["run", "flagged", "camera"], name="patrol_check_flagged"),
+            # any of them (the countersignature rule), each read off an index alone; the
+            # dashboard's counts of them awaiting review and of scene changes too.
+            models.Index(
+                fields=["run", "flagged", "camera"],
+                include=["review", "state", "verdict", "scene_changed", "covered_by_work_order"],
+                name="patrol_check_flagged_cover",
+            ),
             models.Index(fields=["run", "reviewed_by"], name="patrol_check_reviewer"),
         ]
 
