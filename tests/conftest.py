@@ -67,10 +67,22 @@ def _seed_data_after_flush(request):
     if marker is None or not marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("transactional_db")
+    _seed()
+
+
+def _seed() -> None:
     from django.apps import apps
 
     for module, function in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A database kept with --reuse-db was left flushed by the last transactional test of the
+    run before: seed it for the tests that roll back, too."""
+    with django_db_blocker.unblock():
+        _seed()
 
 
 @pytest.fixture(autouse=True)
