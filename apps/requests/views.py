@@ -19,7 +19,7 @@ from apps.accounts.models import Role
 from apps.core.exceptions import RuleViolation
 from apps.core.registers import RegisterListView, register_cell
 
-from . import inputs, selectors, services
+from . import inputs, printing, selectors, services
 from .filters import AccessRegisterFilterSet, FootageRequestFilterSet
 from .forms import (
     AttachmentForm,
@@ -204,6 +204,8 @@ def _detail_context(request: HttpRequest, footage_request: FootageRequest, **for
         "decision_form": DecisionForm(
             needs_password=selectors.decision_needs_password(request=footage_request)
         ),
+        # Without the site's signing pair the form's PDF is served unsigned; the page says so.
+        "pdf_signed": printing.pdf_signing_ready(),
     }
 
 
