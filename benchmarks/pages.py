@@ -32,6 +32,10 @@ another (after one warm-up request) and then with 8 concurrent clients. A reques
 answer 200 counts as an error and is listed. The last line reads
 ``pages: worst p95 X ms at full data, growth Y x`` (growth = p50 at BIG / p50 at SMALL, the
 worst page; it needs both sizes, this run's or a previous run's results in data/bench/).
+
+``--no-compress`` (the smoke test's, tests/benchmarks): collectstatic without whitenoise's gzip
+and brotli copies, into a static folder of its own. The pages timed are HTML and no static file
+is ever requested, so the figures do not depend on it; the copies cost minutes of CPU.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ sys.path.insert(0, str(SRC))
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 PASSWORD = "Bench-pages-2026!"
 CLIENTS = 8
+COMPRESS = True  # --no-compress: collectstatic without the compressed copies
 # The deepest page a register lists (apps.core.registers.PAGE_ROWS_CAP rows; past it the user
 # narrows the search or exports): a "deep page" is half-way through the rows, at most there, so
 # that the commit before the cap and the one after it are asked for the same page.
@@ -956,14 +961,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# collectstatic with Django's manifest storage: the same staticfiles.json (hashed names) that
+# the site's whitenoise storage reads, without its gzip and brotli copies of ~500 files (~2.5 min
+# of CPU on a loaded 2-core machine, most of the tiny smoke test's time).
+COLLECT_UNCOMPRESSED = """
+import django
+from django.conf import settings
+
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+django.setup()
+from django.core.management import call_command
+
+call_command("collectstatic", interactive=False, verbosity=0)
+"""
+
+
 def start_site(db: str) -> tuple[subprocess.Popen, str]:
     """The Procfile's web command, on a free port, after collectstatic as a deployment runs it
-    (whitenoise's manifest storage when DEBUG is off)."""
-    manifest = Path(site_env(db)["STATIC_ROOT"], "staticfiles.json")
+    (whitenoise's manifest storage when DEBUG is off; without its compressed copies, in a
+    folder of their own, with --no-compress)."""
+    env = site_env(db)
+    if not COMPRESS:
+        env["STATIC_ROOT"] += "-uncompressed"
+    manifest = Path(env["STATIC_ROOT"], "staticfiles.json")
     if SRC == ROOT or not manifest.exists():  # an exported commit's files never change
+        collect = [str(SRC / "manage.py"), "collectstatic", "--noinput", "-v", "0"]
         subprocess.run(
-            [sys.executable, str(SRC / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
-            env=site_env(db),
+            [sys.executable, *(collect if COMPRESS else ["-c", COLLECT_UNCOMPRESSED])],
+            env=env,
             cwd=SRC,
             check=True,
         )
@@ -977,9 +1005,7 @@ def start_site(db: str) -> tuple[subprocess.Popen, str]:
     # Its own control socket: gunicorn's default path is shared by every gunicorn of the user.
     args += ["--control-socket", str(BENCH_DIR / db / "gunicorn.ctl")]
     log = open(BENCH_DIR / db / "gunicorn.log", "w")  # noqa: SIM115 (the child writes it)
-    proc = subprocess.Popen(
-        args, cwd=SRC, env=site_env(db), stdout=log, stderr=log, start_new_session=True
-    )
+    proc = subprocess.Popen(args, cwd=SRC, env=env, stdout=log, stderr=log, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     import requests
 
@@ -1368,7 +1394,7 @@ def run_size(size: str, reuse: bool, repeat: int, only: str = "") -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    global CLIENTS
+    global CLIENTS, COMPRESS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=[*SIZES, "both"], default="both")
     parser.add_argument("--reuse", action="store_true", help="skip loading a loaded database")
@@ -1387,9 +1413,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="COMMIT",
         help="the databases loaded for COMMIT (same migrations), not a fresh load",
     )
+    parser.add_argument(
+        "--no-compress",
+        action="store_true",
+        help="collectstatic without the gzip/brotli copies (the smoke test's; no page uses them)",
+    )
     parser.add_argument("--load-into", choices=list(SIZES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     CLIENTS = args.clients
+    COMPRESS = not args.no_compress
     if args.at:
         export(args.at)
     if args.db_at:
