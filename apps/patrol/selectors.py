@@ -70,18 +70,19 @@ def run_get(*, user: User, pk: int) -> PatrolRun:
 
 def _progress_counts() -> dict:
     """The progress bar's counts as aggregates over checks: one definition for one run and
-    for a page of runs (issue 15 §2)."""
+    for a page of runs (issue 15 §2). Counted over ``camera`` (never null), a column of
+    the run's indexes, so PostgreSQL counts off an index alone; ``pk`` is in none of them."""
     done = Q(state=PatrolCheck.State.DONE)
     return {
-        "total": Count("pk"),
-        "checked": Count("pk", filter=done),
-        "pending": Count("pk", filter=Q(state=PatrolCheck.State.PENDING)),
-        "not_checked": Count("pk", filter=Q(state=PatrolCheck.State.NOT_CHECKED)),
-        "ok": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.OK)),
-        "degraded": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.DEGRADED)),
-        "faults": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.FAULT)),
-        "unknown": Count("pk", filter=done & Q(verdict=PatrolCheck.Verdict.UNKNOWN)),
-        "scene_changed": Count("pk", filter=done & Q(scene_changed=True)),
+        "total": Count("camera"),
+        "checked": Count("camera", filter=done),
+        "pending": Count("camera", filter=Q(state=PatrolCheck.State.PENDING)),
+        "not_checked": Count("camera", filter=Q(state=PatrolCheck.State.NOT_CHECKED)),
+        "ok": Count("camera", filter=done & Q(verdict=PatrolCheck.Verdict.OK)),
+        "degraded": Count("camera", filter=done & Q(verdict=PatrolCheck.Verdict.DEGRADED)),
+        "faults": Count("camera", filter=done & Q(verdict=PatrolCheck.Verdict.FAULT)),
+        "unknown": Count("camera", filter=done & Q(verdict=PatrolCheck.Verdict.UNKNOWN)),
+        "scene_changed": Count("camera", filter=done & Q(scene_changed=True)),
     }
 
 
@@ -219,7 +220,7 @@ def flagged_counts(*, run: PatrolRun, user: User | None) -> dict[str, int]:
     off the flagged index alone (patrol_check_flagged_cover): those awaiting review, and the
     scene changes no work order covers (such a result is flagged by definition)."""
     return checks_flagged(run=run, user=user).aggregate(
-        awaiting=Count("pk", filter=Q(review="")),
+        awaiting=Count("camera", filter=Q(review="")),
         scenes=Count(
             "pk",
             filter=Q(state=PatrolCheck.State.DONE, scene_changed=True, covered_by_work_order=""),
