@@ -217,12 +217,12 @@ def checks_flagged_for_page(
 
 def flagged_counts(*, run: PatrolRun, user: User | None) -> dict[str, int]:
     """The dashboard's two counts of a run's flagged results (M-1.4, M-4.1a), in one query
-    off the flagged index alone (patrol_check_flagged_cover): those awaiting review, and the
+    off the flagged index alone (patrol_check_flagged_only): those awaiting review, and the
     scene changes no work order covers (such a result is flagged by definition)."""
     return checks_flagged(run=run, user=user).aggregate(
         awaiting=Count("camera", filter=Q(review="")),
         scenes=Count(
-            "pk",
+            "camera",
             filter=Q(state=PatrolCheck.State.DONE, scene_changed=True, covered_by_work_order=""),
         ),
     )
