@@ -2,6 +2,7 @@
 API list endpoint on bulk-loaded PostgreSQL data, served by gunicorn as in production.
 
     .venv/bin/python benchmarks/pages.py [--size small|big|both] [--reuse] [--repeat 20]
+                                        [--passes 3]
 
 For each size it creates a fresh PostgreSQL database (``bench_pages_<size>`` on BENCH_PG_URL,
 default postgres://postgres@127.0.0.1:5432), migrates it and loads the data set with COPY
@@ -28,7 +29,12 @@ It then starts the Procfile's ``web:`` command (gunicorn, 2 workers x 4 threads)
 off, the test secrets of tests/settings.py and DATABASE_URL at the bench database, logs in one
 user per role that reads the pages (duty operator, auditor, a vendor engineer for the scoped
 views; none of them needs a second factor), and times every page ``--repeat`` times one after
-another (after one warm-up request) and then with 8 concurrent clients. A request that does not
+another (after one warm-up request) and then with 8 concurrent clients. With ``--size both``
+the two sites run side by side and each page's requests alternate between them, and
+``--passes`` (3) goes through all the pages that many times and pools each page's requests
+(60 at the default ``--repeat 20``): the machine's other load then falls on both sizes alike,
+so the growth ratio is measured side by side in one run, and a busy minute cannot decide a
+page's p95 alone. p50 and p95 are nearest-rank percentiles. A request that does not
 answer 200 counts as an error and is listed. The last line reads
 ``pages: worst p95 X ms at full data, growth Y x`` (growth = p50 at BIG / p50 at SMALL, the
 worst page; it needs both sizes, this run's or a previous run's results in data/bench/).
@@ -42,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import re
@@ -119,8 +126,11 @@ def site_env(db: str) -> dict[str, str]:
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    """Nearest rank: the smallest value with at least ``fraction`` of the values at or below
+    it. (Until 2026-12-02 this took the value one rank higher: with 20 requests "p95" was the
+    slowest one, so a single slow request of 20 decided a page's figure.)"""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -1232,67 +1242,122 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
-def measure(
-    base: str, info: dict, repeat: int, site: subprocess.Popen, db: str, only: str = ""
-) -> list[dict]:
+def measure(sites: dict[str, dict], repeat: int, passes: int = 1, only: str = "") -> dict:
+    """Every page of every size, sequentially and then with CLIENTS concurrent clients.
 
-    sessions = {name: login(base, name) for name in sorted({user for _, user, _ in pages(info)})}
+    With both sizes the two sites run side by side and each page's requests alternate between
+    them (SMALL, BIG, BIG, SMALL, ...), so that the machine's other load falls on both sizes
+    alike and the growth ratio compares like with like; ``passes`` goes through all pages that
+    many times, each page ``repeat`` times a pass, and pools the requests, so that a busy
+    minute cannot decide a page's figures alone."""
+    plans: dict[str, dict[str, tuple[str, str]]] = {}
+    for size, site in sites.items():
+        listed = pages(site["info"])
+        site["sessions"] = {user: login(site["base"], user) for user in {u for _, u, _ in listed}}
+        plans[size] = {
+            name: (user, site["base"] + path)
+            for name, user, path in listed
+            if not only or re.search(only, name)
+        }
+    names = list(dict.fromkeys(name for plan in plans.values() for name in plan))
+    sequential = {size: {name: [] for name in plan} for size, plan in plans.items()}
+    cpu = {size: dict.fromkeys(plan, 0.0) for size, plan in plans.items()}
+    first: dict[str, dict[str, tuple[int, int]]] = {size: {} for size in sites}
+
+    def alive(size: str) -> None:
+        if sites[size]["proc"].poll() is not None:
+            raise SystemExit(f"{size}: gunicorn stopped, see {BENCH_DIR / sites[size]['db']}")
+
+    for number in range(passes):
+        started = time.perf_counter()
+        for name in names:
+            here = [size for size in sites if name in plans[size]]
+            for size in here:  # a warm-up request each pass, not timed
+                user, url = plans[size][name]
+                _, status, nbytes = timed(sites[size]["sessions"][user], url)
+                first[size].setdefault(name, (status, nbytes))
+                alive(size)
+            before = {s: server_cpu(sites[s]["proc"], sites[s]["db"]) for s in here}
+            for i in range(repeat):
+                for size in here if i % 2 == 0 else here[::-1]:
+                    user, url = plans[size][name]
+                    sequential[size][name].append(timed(sites[size]["sessions"][user], url))
+            for size in here:
+                used = server_cpu(sites[size]["proc"], sites[size]["db"])
+                cpu[size][name] += cpu_used(before[size], used)
+        print(
+            f"  pass {number + 1}/{passes}: {len(names)} pages x {repeat} requests x "
+            f"{len(sites)} sizes in {time.perf_counter() - started:.0f} s, "
+            f"load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+
     local = threading.local()
 
-    def client(user: str):
+    def client(size: str, user: str):
         cache = getattr(local, "sessions", None)
         if cache is None:
             cache = local.sessions = {}
-        if user not in cache:
+        if (size, user) not in cache:
             session = new_session()
-            session.cookies.update(sessions[user].cookies)
-            cache[user] = session
-        return cache[user]
+            session.cookies.update(sites[size]["sessions"][user].cookies)
+            cache[size, user] = session
+        return cache[size, user]
 
-    results = []
+    results: dict[str, list[dict]] = {size: [] for size in sites}
     with ThreadPoolExecutor(CLIENTS) as pool:
-        for name, user, path in pages(info):
-            if only and not re.search(only, name):
-                continue
-            url = base + path
-            _, status, size = timed(sessions[user], url)  # warm-up
-            if site.poll() is not None:
-                raise SystemExit(f"gunicorn stopped (exit {site.returncode}), see gunicorn.log")
-            cpu = server_cpu(site, db)
-            sequential = [timed(sessions[user], url) for _ in range(repeat)]
-            cpu = cpu_used(cpu, server_cpu(site, db)) / repeat * 1000
-            concurrent = list(
-                pool.map(
-                    lambda _, user=user, url=url: timed(client(user), url),
-                    range(max(repeat, 2 * CLIENTS)),
+        for size, plan in plans.items():
+            for name, (user, url) in plan.items():
+                concurrent = list(
+                    pool.map(
+                        lambda _, size=size, user=user, url=url: timed(client(size, user), url),
+                        range(max(repeat, 2 * CLIENTS)),
+                    )
                 )
-            )
-            seq_ms = [t for t, _, _ in sequential]
-            con_ms = [t for t, _, _ in concurrent]
-            bad = sorted({s for _, s, _ in sequential + concurrent if s != 200})
-            errors = sum(1 for _, s, _ in sequential + concurrent if s != 200)
-            row = {
-                "page": name,
-                "user": user,
-                "path": path,
-                "status": status,
-                "bytes": size,
-                "p50": percentile(seq_ms, 0.5),
-                "p95": percentile(seq_ms, 0.95),
-                "c_p50": percentile(con_ms, 0.5),
-                "c_p95": percentile(con_ms, 0.95),
-                "c_max": max(con_ms),
-                "cpu_ms": cpu,
-                "errors": errors,
-            }
-            results.append(row)
-            print(
-                f"  {name:26} {row['p50']:8.0f} {row['p95']:8.0f} {row['c_p50']:8.0f} "
-                f"{row['c_p95']:8.0f} {row['c_max']:8.0f} {cpu:8.0f} {size // 1024:6d} KB"
-                + (f"  {errors} not 200 (status {bad}; 0: no answer)" if errors else ""),
-                flush=True,
-            )
+                alive(size)
+                timings = sequential[size][name]
+                seq_ms = [t for t, _, _ in timings]
+                con_ms = [t for t, _, _ in concurrent]
+                statuses = [s for _, s, _ in timings + concurrent]
+                status, nbytes = first[size][name]
+                results[size].append(
+                    {
+                        "page": name,
+                        "user": user,
+                        "path": url.removeprefix(sites[size]["base"]),
+                        "status": status,
+                        "bytes": nbytes,
+                        "requests": len(seq_ms),
+                        "p50": percentile(seq_ms, 0.5),
+                        "p95": percentile(seq_ms, 0.95),
+                        "max": max(seq_ms),
+                        "c_p50": percentile(con_ms, 0.5),
+                        "c_p95": percentile(con_ms, 0.95),
+                        "c_max": max(con_ms),
+                        "cpu_ms": cpu[size][name] / len(seq_ms) * 1000,
+                        "errors": sum(1 for s in statuses if s != 200),
+                        "bad": sorted({s for s in statuses if s != 200}),
+                    }
+                )
     return results
+
+
+def print_table(size: str, rows: list[dict]) -> None:
+    print(
+        f"{size}:\n  {'page (ms)':26} {'p50':>8} {'p95':>8} {'max':>8} {'8c p50':>8} "
+        f"{'8c p95':>8} {'8c max':>8} {'cpu/req':>8} {'size':>9}"
+    )
+    for row in rows:
+        print(
+            f"  {row['page']:26} {row['p50']:8.0f} {row['p95']:8.0f} {row['max']:8.0f} "
+            f"{row['c_p50']:8.0f} {row['c_p95']:8.0f} {row['c_max']:8.0f} {row['cpu_ms']:8.0f} "
+            f"{row['bytes'] // 1024:6d} KB"
+            + (
+                f"  {row['errors']} not 200 (status {row['bad']}; 0: no answer)"
+                if row["errors"]
+                else ""
+            )
+        )
 
 
 def tag() -> str:
@@ -1360,7 +1425,8 @@ def db_at(commit: str) -> None:
     DB_TAG = "_" + sha
 
 
-def run_size(size: str, reuse: bool, repeat: int, only: str = "") -> list[dict]:
+def prepare(size: str, reuse: bool) -> tuple[str, dict]:
+    """The size's bench database, loaded now or kept from an earlier load."""
     db = f"bench_pages_{size}{DB_TAG if DB_TAG is not None else tag()}"
     if DB_TAG is not None and not database_ready(db):
         raise SystemExit(f"--db-at: {db} is not loaded")
@@ -1376,20 +1442,32 @@ def run_size(size: str, reuse: bool, repeat: int, only: str = "") -> list[dict]:
         f"{info['events']} audit events, {info['locations']} locations, "
         f"{info['recorders']} recorders, {info['fault_records']} fault records"
     )
-    proc, base = start_site(db)
+    return db, info
+
+
+def run_sizes(
+    sizes: list[str], reuse: bool, repeat: int, passes: int = 1, only: str = ""
+) -> dict[str, list[dict]]:
+    """Load (or reuse) each size, start a site per size and measure them side by side."""
+    sites: dict[str, dict] = {}
+    for size in sizes:
+        db, info = prepare(size, reuse)
+        sites[size] = {"db": db, "info": info}
     try:
-        print(
-            f"  {'page (ms)':26} {'p50':>8} {'p95':>8} {'8c p50':>8} {'8c p95':>8} "
-            f"{'8c max':>8} {'cpu/req':>8} {'size':>9}"
-        )
+        for site in sites.values():
+            site["proc"], site["base"] = start_site(site["db"])
         before = os.getloadavg()[0]
-        results = measure(base, info, repeat, proc, db, only)
+        results = measure(sites, repeat, passes, only)
         after = os.getloadavg()[0]
-        print(f"  load average {before:.1f} before, {after:.1f} after ({os.cpu_count()} cores)")
     finally:
-        stop_site(proc)
-    if not only:  # a partial run does not replace the full figures
-        (BENCH_DIR / f"pages-{size}{tag()}.json").write_text(json.dumps(results, indent=1))
+        for site in sites.values():
+            if "proc" in site:
+                stop_site(site["proc"])
+    for size, rows in results.items():
+        print_table(size, rows)
+        if not only:  # a partial run does not replace the full figures
+            (BENCH_DIR / f"pages-{size}{tag()}.json").write_text(json.dumps(rows, indent=1))
+    print(f"  load average {before:.1f} before, {after:.1f} after ({os.cpu_count()} cores)")
     return results
 
 
@@ -1398,7 +1476,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=[*SIZES, "both"], default="both")
     parser.add_argument("--reuse", action="store_true", help="skip loading a loaded database")
-    parser.add_argument("--repeat", type=int, default=20, help="requests per page and mode")
+    parser.add_argument(
+        "--repeat", type=int, default=20, help="sequential requests per page, size and pass"
+    )
+    parser.add_argument(
+        "--passes",
+        type=int,
+        default=3,
+        help="times through all pages; each page's requests are pooled over the passes",
+    )
     parser.add_argument(
         "--at",
         metavar="COMMIT",
@@ -1439,7 +1525,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sizes = ["small", "big"] if args.size == "both" else [args.size]
-    results = {size: run_size(size, args.reuse, args.repeat, args.only) for size in sizes}
+    results = run_sizes(sizes, args.reuse, args.repeat, args.passes, args.only)
     for size in ("small", "big"):  # a size not run now: its previous results, for the growth figure
         previous = BENCH_DIR / f"pages-{size}{tag()}.json"
         if size not in results and previous.exists():

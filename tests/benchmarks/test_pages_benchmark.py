@@ -41,7 +41,7 @@ def test_the_pages_benchmark_loads_and_times_every_page():
     try:
         done = subprocess.run(
             [sys.executable, str(ROOT / "benchmarks" / "pages.py"), "--size", "tiny"]
-            + ["--repeat", "1", "--clients", "1", "--no-compress"],
+            + ["--repeat", "1", "--passes", "1", "--clients", "1", "--no-compress"],
             cwd=ROOT,
             env=env,
             capture_output=True,
