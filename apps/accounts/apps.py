@@ -12,5 +12,6 @@ class AccountsConfig(AppConfig):
         from . import signals  # noqa: F401  (login / logout / failed login → audit)
         from .roles import role_groups_sync
 
-        # Every app: permissions of later apps (celery beat) exist only after their migrate.
+        # No sender: it must see every app's permissions (celery beat's), so it acts on the
+        # signal for the last app only (see role_groups_sync).
         post_migrate.connect(role_groups_sync, dispatch_uid="role_groups_sync")

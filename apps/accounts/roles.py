@@ -1,5 +1,6 @@
 """Role groups and their model permissions; kept in step after every migrate."""
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from .models import Role
@@ -24,7 +25,14 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-def role_groups_sync(**kwargs) -> None:
+def role_groups_sync(*, app_config=None, **kwargs) -> None:
+    # post_migrate is sent once per app with models, after every migrate and every flush that
+    # ends a transactional test: work on the last one only, when every app's permissions
+    # (celery beat's) exist. Called directly (no app_config), it always works.
+    if app_config is not None:
+        with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+        if app_config.label != with_models[-1].label:
+            return
     for role in Role.values:
         group, _ = Group.objects.get_or_create(name=role)
         wanted = ROLE_MODEL_PERMISSIONS.get(role, [])
