@@ -85,10 +85,18 @@ def attach(page, kind: str, name: str, content: bytes, mime: str = "application/
     )
 
 
+def confirmed(page) -> str:
+    """The page's message after a write; a refusal fails here with its own words."""
+    page.wait_for_selector(".alert-success, .alert-danger", timeout=SLOW_MS)
+    refusals = page.locator(".alert-danger")
+    assert refusals.count() == 0, refusals.all_inner_texts()
+    return page.inner_text(".alert-success")
+
+
 def submit(page) -> str:
     """Submit for approval; return the success message the filer sees."""
     page.click("[data-testid=submit-request]")
-    return page.inner_text(".alert-success", timeout=SLOW_MS)
+    return confirmed(page)
 
 
 def decide(page, url: str, comment: str, *, password: bool = False) -> str:
@@ -100,7 +108,7 @@ def decide(page, url: str, comment: str, *, password: bool = False) -> str:
     if password:
         form.locator("input[name=password]").fill(TEST_PASSWORD)
     form.locator("button[type=submit]").click()
-    return page.inner_text(".alert-success", timeout=SLOW_MS)
+    return confirmed(page)
 
 
 def signatures(page) -> list[str]:
@@ -137,7 +145,7 @@ def record_copy(page, *, recipient: str, destination: str, medium: str = "usb") 
 def report_result(page, text: str) -> None:
     page.fill("[data-testid=result-form] textarea", text)
     page.click("[data-testid=result-form] button[type=submit]")
-    page.wait_for_selector(".alert-success", timeout=SLOW_MS)
+    confirmed(page)
 
 
 def field(page, label: str) -> str:
