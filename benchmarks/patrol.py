@@ -29,10 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+from pages import percentile  # noqa: E402 (beside this script: the benchmarks' one nearest rank)
 
 
 def ffprobe_once(uri: str) -> float:
